@@ -1,0 +1,87 @@
+package io.listenrain.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A reliable, ordered, full-duplex byte stream: a TCP connection, a Unix domain socket, an in-process pipe or an
+ * adapter over an {@link java.io.InputStream}/{@link java.io.OutputStream} pair.
+ *
+ * <h2>Threading</h2>
+ * Every channel is bound to one {@link #executor() executor}, its I/O thread. All {@link ChannelHandler} callbacks run
+ * on it, one at a time, in order. {@link #write(ByteBuf)} and {@link #flush()} must be called on that executor: a
+ * caller on another thread hands its work over with {@code executor().execute(...)} (the transport's outbound queue
+ * does exactly that, once per batch). {@link #close()}, {@link #abort(Throwable)} and the getters are thread-safe.
+ *
+ * <h2>Buffer ownership</h2>
+ * {@link #write(ByteBuf)} takes ownership of the buffer, whatever happens: the channel releases it once written, or at
+ * once when the channel is closed. Buffers passed to {@link ChannelHandler#channelRead(ByteBuf)} belong to the
+ * handler, which must release them.
+ *
+ * <h2>Lifecycle</h2>
+ * A channel is open when handed out by a {@link ChannelGenerator} or a {@link ChannelAcceptor}. {@link #start} is
+ * called exactly once, after which reads begin. The channel closes when {@link #close()} or {@link #abort} is called,
+ * when the peer closes, or on an I/O error; {@link ChannelHandler#channelClosed(Throwable)} is then called exactly
+ * once, and {@link #closeFuture()} completes.
+ */
+public interface Channel {
+
+  /**
+   * Installs the handler and starts reading. Must be called exactly once. If the channel has already closed, the
+   * handler's {@link ChannelHandler#channelClosed(Throwable)} is still called, once, on the executor.
+   */
+  void start(ChannelHandler handler);
+
+  /** The single thread on which this channel's handler runs and on which writes must be issued. */
+  EventExecutor executor();
+
+  /** The allocator this channel reads into; writers should allocate from it too. */
+  ByteBufAllocator alloc();
+
+  /**
+   * Queues {@code data} for writing, without flushing. Must be called on {@link #executor()}. Takes ownership of
+   * {@code data}; on a closed channel the buffer is released and nothing is written.
+   */
+  void write(ByteBuf data);
+
+  /** Flushes everything written so far to the underlying stream. Must be called on {@link #executor()}. */
+  void flush();
+
+  /**
+   * Whether the channel's outbound buffer is below its high watermark. When this turns false, writers should stop
+   * producing; {@link ChannelHandler#writabilityChanged(boolean)} tells when it turns true again.
+   */
+  boolean isWritable();
+
+  /** Whether the channel is open: not yet closed by either side. */
+  boolean isOpen();
+
+  /** The local address, or {@code null} if the channel kind has none. */
+  SocketAddress localAddress();
+
+  /** The peer's address, or {@code null} if the channel kind has none. */
+  SocketAddress remoteAddress();
+
+  /**
+   * Closes gracefully: bytes already written are flushed, then the stream is closed. Idempotent and thread-safe.
+   *
+   * @return {@link #closeFuture()}
+   */
+  CompletableFuture<Void> close();
+
+  /**
+   * Closes at once, discarding unflushed bytes; with TCP the peer sees a reset where the platform allows it. The
+   * cause is reported to {@link ChannelHandler#channelClosed(Throwable)} unless the channel was already closed.
+   * Idempotent and thread-safe.
+   */
+  void abort(Throwable cause);
+
+  /** Completes, normally, once the channel has closed and its handler has been told. */
+  CompletableFuture<Void> closeFuture();
+
+  /** A short name of the channel kind, such as {@code "tcp"}, {@code "unix"}, {@code "pipe"} or {@code "stream"}. */
+  String kind();
+}

@@ -1,0 +1,193 @@
+package io.listenrain.channel;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Builds channels on Netty's transport. The address type picks the channel kind:
+ * {@link InetSocketAddress} for TCP, {@link UnixDomainSocketAddress} for a Unix domain socket (needs native epoll),
+ * and {@link InProcessAddress} for an in-process pipe.
+ */
+public final class Channels {
+  private Channels() {}
+
+  /** Whether Netty's native epoll transport is available, which Unix domain sockets need. */
+  public static boolean nativeTransportAvailable() {
+    return EventLoops.nativeAvailable();
+  }
+
+  /** Whether channels of this address type can be built here. */
+  public static boolean supports(SocketAddress address) {
+    return address instanceof InetSocketAddress || address instanceof InProcessAddress
+        || (address instanceof UnixDomainSocketAddress && nativeTransportAvailable());
+  }
+
+  /** Binds {@code address} with default options; see {@link #listen(SocketAddress, ChannelOptions, ChannelAcceptor.AcceptListener)}. */
+  public static ChannelAcceptor listen(SocketAddress address, ChannelAcceptor.AcceptListener listener)
+      throws IOException {
+    return listen(address, ChannelOptions.defaults(), listener);
+  }
+
+  /**
+   * Binds {@code address} and accepts channels until the acceptor is closed. Returns once bound.
+   *
+   * @throws IOException if the address cannot be bound (for instance, it is in use)
+   */
+  public static ChannelAcceptor listen(SocketAddress address, ChannelOptions options,
+      ChannelAcceptor.AcceptListener listener) throws IOException {
+    Kind kind = Kind.of(address, options);
+    ServerBootstrap b = new ServerBootstrap()
+        .group(kind.group)
+        .channel(kind.serverType)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.ALLOCATOR, options.allocator())
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(options.lowWatermark(), options.highWatermark()))
+        .childHandler(new ChannelInitializer<io.netty.channel.Channel>() {
+          @Override
+          protected void initChannel(io.netty.channel.Channel ch) {
+            if (kind.tcp) {
+              ch.config().setOption(ChannelOption.TCP_NODELAY, options.tcpNoDelay());
+            }
+            listener.accepted(new NettyChannel(ch, kind.name));
+          }
+        });
+    if (kind.tcp) {
+      b.option(ChannelOption.SO_REUSEADDR, true);
+    }
+    Path socketFile = null;
+    if (address instanceof UnixDomainSocketAddress) {
+      socketFile = ((UnixDomainSocketAddress) address).getPath();
+      Files.deleteIfExists(socketFile);
+    }
+    ChannelFuture bound = b.bind(kind.nettyAddress).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable cause = bound.cause();
+      throw cause instanceof IOException ? (IOException) cause
+          : new IOException("cannot bind " + address + ": " + cause, cause);
+    }
+    return new NettyAcceptor(bound.channel(), address, socketFile);
+  }
+
+  /** Dials {@code address} once with default options. */
+  public static CompletableFuture<Channel> dial(SocketAddress address) {
+    return dial(address, ChannelOptions.defaults());
+  }
+
+  /**
+   * Dials {@code address} once. The future fails with a {@link ConnectException} that says whether a retry may help;
+   * {@link ChannelGenerator}s add retries, backoff and failover on top.
+   */
+  public static CompletableFuture<Channel> dial(SocketAddress address, ChannelOptions options) {
+    CompletableFuture<Channel> result = new CompletableFuture<>();
+    Kind kind;
+    try {
+      kind = Kind.of(address, options);
+    } catch (IOException e) {
+      result.completeExceptionally(new ConnectException(e.getMessage(), e, false));
+      return result;
+    }
+    NettyChannel[] holder = new NettyChannel[1];
+    Bootstrap b = new Bootstrap()
+        .group(kind.group)
+        .channel(kind.clientType)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOCATOR, options.allocator())
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(options.lowWatermark(), options.highWatermark()))
+        .handler(new ChannelInitializer<io.netty.channel.Channel>() {
+          @Override
+          protected void initChannel(io.netty.channel.Channel ch) {
+            holder[0] = new NettyChannel(ch, kind.name);
+          }
+        });
+    if (kind.tcp) {
+      b.option(ChannelOption.TCP_NODELAY, options.tcpNoDelay())
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+              options.connectTimeout().toMillis()));
+    }
+    ChannelFuture connect;
+    try {
+      connect = b.connect(kind.nettyAddress);
+    } catch (RuntimeException e) {
+      result.completeExceptionally(new ConnectException("cannot dial " + address + ": " + e, e, false));
+      return result;
+    }
+    connect.addListener(f -> {
+      if (f.isSuccess()) {
+        result.complete(holder[0]);
+      } else {
+        Throwable cause = f.cause();
+        result.completeExceptionally(new ConnectException("cannot connect to " + address + ": " + cause, cause,
+            isRetryable(cause)));
+      }
+    });
+    return result;
+  }
+
+  /** Refusals, resets, time-outs and other I/O errors are worth retrying; bad or unresolvable addresses are not. */
+  static boolean isRetryable(Throwable cause) {
+    if (cause instanceof UnresolvedAddressException || cause instanceof IllegalArgumentException
+        || cause instanceof UnsupportedOperationException) {
+      return false;
+    }
+    return cause instanceof IOException || cause instanceof io.netty.channel.ConnectTimeoutException;
+  }
+
+  /** How one address type maps onto Netty. */
+  private static final class Kind {
+    final String name;
+    final boolean tcp;
+    final EventLoopGroup group;
+    final Class<? extends io.netty.channel.Channel> clientType;
+    final Class<? extends ServerChannel> serverType;
+    final SocketAddress nettyAddress;
+
+    private Kind(String name, boolean tcp, EventLoopGroup group, Class<? extends io.netty.channel.Channel> clientType,
+        Class<? extends ServerChannel> serverType, SocketAddress nettyAddress) {
+      this.name = name;
+      this.tcp = tcp;
+      this.group = group;
+      this.clientType = clientType;
+      this.serverType = serverType;
+      this.nettyAddress = nettyAddress;
+    }
+
+    static Kind of(SocketAddress address, ChannelOptions options) throws IOException {
+      if (address instanceof InetSocketAddress) {
+        boolean nat = options.preferNative();
+        return new Kind("tcp", true, EventLoops.sockets(nat), EventLoops.tcpChannelType(nat),
+            EventLoops.tcpServerChannelType(nat), address);
+      }
+      if (address instanceof UnixDomainSocketAddress) {
+        if (!EventLoops.nativeAvailable()) {
+          throw new IOException("Unix domain sockets need Netty's native epoll transport, not available here");
+        }
+        String path = ((UnixDomainSocketAddress) address).getPath().toString();
+        return new Kind("unix", false, EventLoops.sockets(true), EventLoops.unixChannelType(),
+            EventLoops.unixServerChannelType(), new DomainSocketAddress(path));
+      }
+      if (address instanceof InProcessAddress) {
+        return new Kind("pipe", false, EventLoops.pipes(), EventLoops.pipeChannelType(),
+            EventLoops.pipeServerChannelType(), new LocalAddress(((InProcessAddress) address).name()));
+      }
+      throw new IOException("unsupported address type " + (address == null ? null : address.getClass().getName()));
+    }
+  }
+}
