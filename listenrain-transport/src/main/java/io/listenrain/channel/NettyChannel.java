@@ -12,20 +12,25 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link Channel} over a Netty channel: TCP and Unix sockets (epoll or NIO) and in-process pipes ({@code LocalChannel}).
  * Reads stay off until {@link #start}; the bridge handler below is the only handler in the Netty pipeline.
+ *
+ * <p>Lifecycle: the Netty channel going inactive is the single source of "closed". If a handler is installed it is
+ * told once and then {@link #closeFuture()} completes; if the channel closes before {@link #start}, the close future
+ * completes at once (nobody is there to tell) and a later {@code start} still reports {@code channelClosed} once.
  */
 final class NettyChannel implements Channel {
   private final io.netty.channel.Channel ch;
   private final String kind;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-  private final Bridge bridge = new Bridge();
+  private final AtomicBoolean started = new AtomicBoolean();
 
-  // Written on the executor (or before start); read there too.
+  // Written and read on the event loop only.
   private ChannelHandler handler;
-  private volatile Throwable closeCause;
+  private Throwable closeCause;
   private boolean inactive;
   private boolean reported;
 
@@ -33,7 +38,7 @@ final class NettyChannel implements Channel {
     this.ch = ch;
     this.kind = kind;
     ch.config().setAutoRead(false);
-    ch.pipeline().addLast("listenrain", bridge);
+    ch.pipeline().addLast("listenrain", new Bridge());
   }
 
   @Override
@@ -41,10 +46,10 @@ final class NettyChannel implements Channel {
     if (handler == null) {
       throw new NullPointerException("handler");
     }
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("channel already started: " + this);
+    }
     ch.eventLoop().execute(() -> {
-      if (this.handler != null) {
-        throw new IllegalStateException("channel already started");
-      }
       this.handler = handler;
       if (inactive) {
         reportClosed();
@@ -101,25 +106,27 @@ final class NettyChannel implements Channel {
 
   @Override
   public CompletableFuture<Void> close() {
-    if (ch.isOpen()) {
-      // The empty write completes only after every earlier write has, so nothing queued is lost.
-      ch.eventLoop().execute(() ->
-          ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
-    }
+    runOnLoop(() -> {
+      if (ch.isOpen()) {
+        // The empty write completes only after every earlier write has, so nothing queued is lost.
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      }
+    });
     return closeFuture;
   }
 
   @Override
   public void abort(Throwable cause) {
-    ch.eventLoop().execute(() -> {
+    runOnLoop(() -> {
       if (!ch.isOpen()) {
         return;
       }
       if (closeCause == null) {
         closeCause = cause;
       }
-      if (ch instanceof io.netty.channel.socket.SocketChannel) {
+      if (ch instanceof io.netty.channel.socket.SocketChannel && ch.isActive()) {
         try {
+          // Linger 0: the kernel drops unsent data and sends RST instead of FIN.
           ch.config().setOption(ChannelOption.SO_LINGER, 0);
         } catch (RuntimeException ignored) {
           // Best effort: a plain close is still a close.
@@ -127,6 +134,14 @@ final class NettyChannel implements Channel {
       }
       ch.close();
     });
+  }
+
+  private void runOnLoop(Runnable task) {
+    if (ch.eventLoop().inEventLoop()) {
+      task.run();
+    } else {
+      ch.eventLoop().execute(task);
+    }
   }
 
   @Override
@@ -147,7 +162,7 @@ final class NettyChannel implements Channel {
   }
 
   private void reportClosed() {
-    if (reported || handler == null) {
+    if (reported) {
       return;
     }
     reported = true;
@@ -200,8 +215,21 @@ final class NettyChannel implements Channel {
       inactive = true;
       if (handler != null) {
         reportClosed();
-      } else if (!ch.isRegistered()) {
-        closeFuture.complete(null);
+      } else {
+        closeFuture.complete(null); // not started: nobody to tell yet; start() will still report once
+      }
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) {
+      // A channel that never became active (a failed connect) never fires channelInactive.
+      if (!inactive) {
+        inactive = true;
+        if (handler != null) {
+          reportClosed();
+        } else {
+          closeFuture.complete(null);
+        }
       }
     }
   }

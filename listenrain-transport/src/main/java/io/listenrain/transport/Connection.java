@@ -2,6 +2,7 @@ package io.listenrain.transport;
 
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelHandler;
+import io.listenrain.codec.FrameTooLargeException;
 import io.listenrain.codec.PacketCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -10,6 +11,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -38,12 +40,17 @@ public final class Connection {
   // I/O-thread state.
   private ByteBuf cumulation;
   private boolean handlerClosed;
+  /** The decoder failed: the rest of the stream is garbage and is dropped until the channel closes. */
+  private boolean inboundFailed;
+  /** channel.close() was called: later drains release rather than write behind the close. */
+  private boolean channelCloseRequested;
 
   private volatile boolean closing;
   private volatile long bytesIn;
   private volatile long bytesOut;
   private volatile long packetsIn;
   private volatile long packetsOut;
+  private final LongAdder rejectedSends = new LongAdder();
 
   private Connection(Channel channel, PacketCodec codec, PacketQueue queue, PacketHandler handler) {
     this.channel = channel;
@@ -68,29 +75,48 @@ public final class Connection {
    *
    * @throws QueueFullException if the outbound queue is full (the payload is released)
    * @throws ConnectionClosedException if the connection is closing or closed (the payload is released)
+   * @throws FrameTooLargeException if the payload exceeds the codec's maximum (the payload is released; the
+   *     connection stays open)
    */
   public void send(ByteBuf payload) {
     if (closing) {
       payload.release();
+      rejectedSends.increment();
       throw new ConnectionClosedException("connection closed: " + channel);
     }
+    checkSize(payload);
     if (!queue.offer(payload)) {
       payload.release();
+      rejectedSends.increment();
       throw new QueueFullException(queue.capacity());
     }
     scheduleDrain();
   }
 
+  private void checkSize(ByteBuf payload) {
+    int length = payload.readableBytes();
+    if (length > codec.maxPayloadLength()) {
+      payload.release();
+      rejectedSends.increment();
+      throw new FrameTooLargeException(length, codec.maxPayloadLength());
+    }
+  }
+
   /**
    * Queues one packet payload if there is room. Returns {@code false}, keeping ownership with the caller, if the
    * queue is full; closed connections release the payload and return {@code false}.
+   *
+   * @throws FrameTooLargeException if the payload exceeds the codec's maximum (the payload is released)
    */
   public boolean trySend(ByteBuf payload) {
     if (closing) {
       payload.release();
+      rejectedSends.increment();
       return false;
     }
+    checkSize(payload);
     if (!queue.offer(payload)) {
+      rejectedSends.increment();
       return false;
     }
     scheduleDrain();
@@ -105,7 +131,7 @@ public final class Connection {
 
   private void drain() {
     drainScheduled.set(false);
-    if (!channel.isOpen()) {
+    if (!channel.isOpen() || channelCloseRequested) {
       releaseQueued(); // a send that raced with the close: nothing will write it
       return;
     }
@@ -125,6 +151,7 @@ public final class Connection {
       channel.flush();
     }
     if (closing && queue.size() == 0) {
+      channelCloseRequested = true;
       channel.close();
     }
   }
@@ -214,6 +241,11 @@ public final class Connection {
     return packetsOut;
   }
 
+  /** Sends refused so far: queue full, connection closing, or payload too large. */
+  public long rejectedSends() {
+    return rejectedSends.sum();
+  }
+
   @Override
   public String toString() {
     return "Connection[" + channel + "]";
@@ -223,7 +255,7 @@ public final class Connection {
   private final class Reader implements ChannelHandler {
     @Override
     public void channelRead(ByteBuf data) {
-      if (handlerClosed) {
+      if (handlerClosed || inboundFailed) {
         data.release();
         return;
       }
@@ -237,6 +269,7 @@ public final class Connection {
           handler.packetReceived(Connection.this, packet);
         }
       } catch (RuntimeException e) {
+        inboundFailed = true;
         releaseCumulation();
         abort(e);
         return;
@@ -252,7 +285,7 @@ public final class Connection {
 
     @Override
     public void channelReadComplete() {
-      if (!handlerClosed) {
+      if (!handlerClosed && !inboundFailed) {
         handler.readComplete(Connection.this);
       }
     }
