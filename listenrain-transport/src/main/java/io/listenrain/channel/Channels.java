@@ -17,6 +17,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -171,8 +172,8 @@ public final class Channels {
 
   /** Refusals, resets, time-outs and other I/O errors are worth retrying; bad or unresolvable addresses are not. */
   static boolean isRetryable(Throwable cause) {
-    if (cause instanceof UnresolvedAddressException || cause instanceof IllegalArgumentException
-        || cause instanceof UnsupportedOperationException) {
+    if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException
+        || cause instanceof IllegalArgumentException || cause instanceof UnsupportedOperationException) {
       return false;
     }
     return cause instanceof IOException || cause instanceof io.netty.channel.ConnectTimeoutException;
