@@ -277,7 +277,8 @@ public final class Connection {
       if (cumulation != null) {
         if (!cumulation.isReadable()) {
           releaseCumulation();
-        } else {
+        } else if (cumulation.refCnt() == 1) {
+          // Only when no packet slice still points into it: discarding moves bytes under a live slice.
           cumulation.discardSomeReadBytes();
         }
       }
