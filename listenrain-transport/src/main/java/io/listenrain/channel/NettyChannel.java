@@ -18,15 +18,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A {@link Channel} over a Netty channel: TCP and Unix sockets (epoll or NIO) and in-process pipes ({@code LocalChannel}).
  * Reads stay off until {@link #start}; the bridge handler below is the only handler in the Netty pipeline.
  *
- * <p>Lifecycle: the Netty channel going inactive is the single source of "closed". If a handler is installed it is
- * told once and then {@link #closeFuture()} completes; if the channel closes before {@link #start}, the close future
- * completes at once (nobody is there to tell) and a later {@code start} still reports {@code channelClosed} once.
+ * <p>Lifecycle: the Netty channel going inactive is the single source of "closed", with one exception below. If a
+ * handler is installed it is told once and then {@link #closeFuture()} completes; if the channel closes before
+ * {@link #start}, the close future completes at once (nobody is there to tell) and a later {@code start} still reports
+ * {@code channelClosed} once.
+ *
+ * <p>In-process pipes: Netty's {@code LocalChannel} drops whatever the peer has not read yet when either side closes,
+ * so a plain close would lose data that was already "flushed". A graceful close of a pipe therefore sends an in-band
+ * end-of-stream marker behind the data and closes this side logically at once (it reports closed, drops reads and
+ * writes); the peer closes the pipe when it reads the marker, after everything before it, as it would at a TCP FIN.
  */
 final class NettyChannel implements Channel {
   private final io.netty.channel.Channel ch;
   private final String kind;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
+  private final boolean pipe;
+  /** A pipe sent its end-of-stream marker: closed for its user, though the Netty channel waits for the peer. */
+  private volatile boolean closedLocally;
 
   // Written and read on the event loop only.
   private ChannelHandler handler;
@@ -37,6 +46,7 @@ final class NettyChannel implements Channel {
   NettyChannel(io.netty.channel.Channel ch, String kind) {
     this.ch = ch;
     this.kind = kind;
+    this.pipe = ch instanceof io.netty.channel.local.LocalChannel;
     ch.config().setAutoRead(false);
     ch.pipeline().addLast("listenrain", new Bridge());
   }
@@ -51,7 +61,7 @@ final class NettyChannel implements Channel {
     }
     ch.eventLoop().execute(() -> {
       this.handler = handler;
-      if (inactive) {
+      if (inactive || closedLocally) {
         reportClosed();
         return;
       }
@@ -72,7 +82,7 @@ final class NettyChannel implements Channel {
 
   @Override
   public void write(ByteBuf data) {
-    if (!ch.isActive()) {
+    if (!ch.isActive() || closedLocally) {
       ReferenceCountUtil.safeRelease(data);
       return;
     }
@@ -91,7 +101,7 @@ final class NettyChannel implements Channel {
 
   @Override
   public boolean isOpen() {
-    return ch.isOpen();
+    return ch.isOpen() && !closedLocally;
   }
 
   @Override
@@ -107,10 +117,21 @@ final class NettyChannel implements Channel {
   @Override
   public CompletableFuture<Void> close() {
     runOnLoop(() -> {
-      if (ch.isOpen()) {
-        // The empty write completes only after every earlier write has, so nothing queued is lost.
-        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      if (!ch.isOpen() || closedLocally) {
+        return;
       }
+      if (pipe) {
+        ch.writeAndFlush(PipeEndOfStream.INSTANCE, ch.voidPromise());
+        closedLocally = true;
+        if (handler != null) {
+          ch.eventLoop().execute(this::reportClosed); // later, as Netty reports inactive: never re-enter
+        } else {
+          closeFuture.complete(null);
+        }
+        return;
+      }
+      // The empty write completes only after every earlier write has, so nothing queued is lost.
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     });
     return closeFuture;
   }
@@ -181,7 +202,11 @@ final class NettyChannel implements Channel {
   private final class Bridge extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (handler == null || reported) {
+      if (msg == PipeEndOfStream.INSTANCE) {
+        ctx.close(); // the peer closed gracefully and everything it wrote before has been delivered
+        return;
+      }
+      if (handler == null || reported || closedLocally) {
         ReferenceCountUtil.release(msg);
         return;
       }
@@ -190,7 +215,7 @@ final class NettyChannel implements Channel {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      if (handler != null && !reported) {
+      if (handler != null && !reported && !closedLocally) {
         handler.channelReadComplete();
       }
     }

@@ -47,14 +47,14 @@ final class StreamWriter implements Runnable {
     queue.add(CLOSE);
   }
 
-  /** Ends the thread; buffers not yet written are released (here if the thread never ran, else by the thread). */
+  /**
+   * Ends the thread and releases every buffer still queued. The thread may be releasing concurrently; each buffer is
+   * polled, hence released, exactly once. A buffer the thread is writing right now is released by the thread.
+   */
   void stop() {
     stopped = true;
-    if (thread.isAlive()) {
-      thread.interrupt();
-    } else {
-      releaseQueued();
-    }
+    thread.interrupt();
+    releaseQueued();
   }
 
   @Override
