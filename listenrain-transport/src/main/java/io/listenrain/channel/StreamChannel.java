@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * writability against the watermarks, exactly as Netty's outbound buffer does.
  *
  * <p>Closing (on the executor): graceful close flushes, then asks the writer to flush the stream and report back;
- * {@link #finish} then closes both streams, which (with an interrupt) unblocks and ends both threads.
+ * {@link #finish} then interrupts both threads and closes both streams (on a helper thread), which unblocks and ends
+ * them. Once closed, the channel reports {@code channelClosed} on a later executor task, never re-entrantly.
  */
 final class StreamChannel implements Channel {
   private static final int READ_CHUNK = 16 * 1024;
@@ -232,8 +233,7 @@ final class StreamChannel implements Channel {
     }
     writer.stop();
     reader.stop();
-    closeQuietly(in);
-    closeQuietly(out);
+    closeStreams();
     if (handler != null) {
       executor.execute(this::report); // later, as Netty does: never re-enter a handler from its own close call
     } else {
@@ -265,6 +265,19 @@ final class StreamChannel implements Channel {
     } else {
       executor.execute(task);
     }
+  }
+
+  /**
+   * Closes both streams on a short-lived thread, never on the executor: a synchronized stream (a PrintStream, a
+   * BufferedOutputStream) blocks close() while its writer is stuck in write(), and the executor is shared.
+   */
+  private void closeStreams() {
+    Thread closer = new Thread(() -> {
+      closeQuietly(in);
+      closeQuietly(out);
+    }, "listenrain-stream-closer");
+    closer.setDaemon(true);
+    closer.start();
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -23,9 +23,25 @@ import java.util.function.Consumer;
  * thread. A drain writes everything queued and flushes once, so packets sent together share a system call. The
  * handler runs on the I/O thread only. Inbound and outbound bytes flow concurrently.
  *
+ * <p>A drain stops while the channel is unwritable (above its high watermark) and resumes when it turns writable
+ * again, so a slow peer fills the bounded queue and senders get {@link QueueFullException} instead of the heap
+ * growing.
+ *
+ * <h2>Inbound</h2>
+ * Bytes are accumulated and cut into packets by the codec, which checks a declared length against its maximum as soon
+ * as the header is readable, so a hostile length never makes the connection allocate or wait for the body. A codec
+ * error closes the connection at once, and the {@link io.listenrain.codec.CodecException} is the cause handed to
+ * {@link PacketHandler#connectionClosed}; bytes after the bad header are never delivered.
+ *
  * <h2>Closing</h2>
  * {@link #close()} is graceful: no new sends are accepted, the queue is written out, then the channel closes.
- * {@link #abort(Throwable)} drops what is queued and closes at once. Both are idempotent.
+ * {@link #abort(Throwable)} releases what is queued and closes at once. Both are idempotent. A {@code send} that races
+ * with {@code close()} (it passed the open check just as the close began) is either written or released, never
+ * leaked; a send accepted before {@code close()} was called is always written.
+ *
+ * <h2>Counters</h2>
+ * {@link #bytesIn()}, {@link #bytesOut()} (framed bytes, headers included), {@link #packetsIn()},
+ * {@link #packetsOut()}, {@link #rejectedSends()} and {@link #queueDepth()} may be read from any thread.
  */
 public final class Connection {
   private final Channel channel;
