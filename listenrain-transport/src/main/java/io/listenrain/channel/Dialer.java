@@ -36,7 +36,9 @@ import java.util.function.LongSupplier;
  * {@link ConnectException#isRetryable()}, for example an unresolvable host) fails the future at once. When every
  * endpoint of an attempt fails, the dialer waits {@code backoff.delay(n)} before attempt {@code n + 1}; after
  * {@link Builder#maxAttempts} attempts the future fails with a retryable {@link ConnectException} carrying the last
- * error. Each dial is bounded by {@link ChannelOptions#connectTimeout()}.
+ * error. Each dial is bounded by {@link ChannelOptions#connectTimeout()} (a TCP connect that times out is a
+ * retryable failure; Unix socket and in-process dials succeed or fail at once); a custom
+ * {@link Builder#dialFunction dial function} must bound its own dials.
  *
  * <h2>Closing</h2>
  * {@link #close()} fails every pending {@code connect()} with {@link ChannelClosedException} and cancels scheduled
