@@ -151,9 +151,16 @@ public final class Connection {
       releaseQueued(); // a send that raced with the close: nothing will write it
       return;
     }
+    // Read before polling: every send accepted before close() then sits in the queue for the loop below to find.
+    boolean closeAfterDrain = closing;
     boolean wrote = false;
-    ByteBuf p;
-    while (channel.isWritable() && (p = queue.poll()) != null) {
+    boolean empty = false;
+    while (channel.isWritable()) {
+      ByteBuf p = queue.poll();
+      if (p == null) {
+        empty = true;
+        break;
+      }
       try {
         codec.encode(p, channel.alloc(), writeToChannel);
       } catch (RuntimeException e) {
@@ -166,7 +173,10 @@ public final class Connection {
     if (wrote) {
       channel.flush();
     }
-    if (closing && queue.size() == 0) {
+    // Decide on what poll() saw, not on size(): a sender may hold a reservation it is about to give back (queue
+    // full), and no drain would follow. A racing sender that enqueues after the poll schedules a drain, which
+    // releases its packet.
+    if (closeAfterDrain && empty) {
       channelCloseRequested = true;
       channel.close();
     }
