@@ -36,12 +36,16 @@ final class NettyChannel implements Channel {
   private final boolean pipe;
   /** A pipe sent its end-of-stream marker: closed for its user, though the Netty channel waits for the peer. */
   private volatile boolean closedLocally;
+  /** A pipe has more bytes in flight to its peer than the high watermark allows; see {@link PipeFlow}. */
+  private volatile boolean flowBlocked;
 
   // Written and read on the event loop only.
   private ChannelHandler handler;
   private Throwable closeCause;
   private boolean inactive;
   private boolean reported;
+  private boolean reportedWritable = true;
+  private PipeFlow flow;
 
   NettyChannel(io.netty.channel.Channel ch, String kind) {
     this.ch = ch;
@@ -61,6 +65,7 @@ final class NettyChannel implements Channel {
     }
     ch.eventLoop().execute(() -> {
       this.handler = handler;
+      pipeFlow();
       if (inactive || closedLocally) {
         reportClosed();
         return;
@@ -86,7 +91,40 @@ final class NettyChannel implements Channel {
       ReferenceCountUtil.safeRelease(data);
       return;
     }
+    int bytes = data.readableBytes();
     ch.write(data, ch.voidPromise());
+    PipeFlow f = pipeFlow();
+    if (f != null && f.wrote(this, bytes) > ch.config().getWriteBufferHighWaterMark() && !flowBlocked) {
+      flowBlocked = true;
+      updateWritability();
+    }
+  }
+
+  /** The low watermark of the outbound buffer; any thread. */
+  int lowWatermark() {
+    return ch.config().getWriteBufferLowWaterMark();
+  }
+
+  /** This pipe's flow control, attached on first use once connected; {@code null} for other kinds. */
+  private PipeFlow pipeFlow() {
+    if (pipe && flow == null && !inactive) {
+      flow = PipeFlow.attach(ch, this);
+    }
+    return flow;
+  }
+
+  /** Recomputes writability (Netty's outbound buffer and, for pipes, the bytes in flight) and reports a change. */
+  void updateWritability() {
+    if (flowBlocked && (flow == null || flow.inFlight(this) < lowWatermark())) {
+      flowBlocked = false;
+    }
+    boolean now = isWritable();
+    if (now != reportedWritable) {
+      reportedWritable = now;
+      if (handler != null && !reported && !closedLocally) {
+        handler.writabilityChanged(now);
+      }
+    }
   }
 
   @Override
@@ -96,7 +134,7 @@ final class NettyChannel implements Channel {
 
   @Override
   public boolean isWritable() {
-    return ch.isWritable();
+    return ch.isWritable() && !flowBlocked;
   }
 
   @Override
@@ -206,6 +244,10 @@ final class NettyChannel implements Channel {
         ctx.close(); // the peer closed gracefully and everything it wrote before has been delivered
         return;
       }
+      PipeFlow f = pipeFlow();
+      if (f != null && msg instanceof ByteBuf) {
+        f.read(NettyChannel.this, ((ByteBuf) msg).readableBytes());
+      }
       if (handler == null || reported || closedLocally) {
         ReferenceCountUtil.release(msg);
         return;
@@ -222,9 +264,7 @@ final class NettyChannel implements Channel {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      if (handler != null && !reported) {
-        handler.writabilityChanged(ctx.channel().isWritable());
-      }
+      updateWritability();
     }
 
     @Override
@@ -238,6 +278,9 @@ final class NettyChannel implements Channel {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       inactive = true;
+      if (flow != null) {
+        flow.detach();
+      }
       if (handler != null) {
         reportClosed();
       } else {

@@ -2,7 +2,6 @@ package io.listenrain.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelHandler;
@@ -40,10 +39,6 @@ public abstract class AbstractConnectionTest {
   /** A connected, unstarted channel pair of this kind. */
   protected abstract ChannelPair connect(ChannelOptions options) throws Exception;
 
-  /** Whether a reader that stops reading makes the writer's channel unwritable (false for in-process pipes). */
-  protected boolean backPressureFromSlowPeer() {
-    return true;
-  }
 
   private ChannelPair pair(ChannelOptions options) throws Exception {
     pair = connect(options);
@@ -337,7 +332,6 @@ public abstract class AbstractConnectionTest {
 
   @Test
   void anUnwritableChannelPausesTheDrainWhichResumesWhenItDrains() throws Exception {
-    assumeTrue(backPressureFromSlowPeer(), "this kind buffers without bound at the reader");
     ChannelPair p = pair(ChannelOptions.defaults().withWatermarks(32 * 1024, 64 * 1024));
     RecordingPacketHandler clientHandler = new RecordingPacketHandler();
     Connection client = Connection.open(p.client, CODEC, PacketQueues.bounded(8192), clientHandler);

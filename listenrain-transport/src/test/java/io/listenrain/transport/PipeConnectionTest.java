@@ -10,9 +10,4 @@ class PipeConnectionTest extends AbstractConnectionTest {
   protected ChannelPair connect(ChannelOptions options) throws Exception {
     return ChannelKinds.pipe(options);
   }
-
-  @Override
-  protected boolean backPressureFromSlowPeer() {
-    return false; // Netty's LocalChannel queues at the reader without bound
-  }
 }
