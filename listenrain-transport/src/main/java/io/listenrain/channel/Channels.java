@@ -11,18 +11,21 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Builds channels on Netty's transport. The address type picks the channel kind:
  * {@link InetSocketAddress} for TCP, {@link UnixDomainSocketAddress} for a Unix domain socket (needs native epoll),
- * and {@link InProcessAddress} for an in-process pipe.
+ * and {@link InProcessAddress} for an in-process pipe. {@link #fromStreams} adapts any stream pair.
  */
 public final class Channels {
   private Channels() {}
@@ -36,6 +39,26 @@ public final class Channels {
   public static boolean supports(SocketAddress address) {
     return address instanceof InetSocketAddress || address instanceof InProcessAddress
         || (address instanceof UnixDomainSocketAddress && nativeTransportAvailable());
+  }
+
+  /**
+   * Adapts a pair of blocking streams (a FIFO pair, a serial line, a child process's stdio, a socket's streams) into a
+   * channel of kind {@code "stream"}, with default options. See {@link #fromStreams(InputStream, OutputStream,
+   * ChannelOptions)}.
+   */
+  public static Channel fromStreams(InputStream in, OutputStream out) {
+    return fromStreams(in, out, ChannelOptions.defaults());
+  }
+
+  /**
+   * Adapts a pair of blocking streams into a channel of kind {@code "stream"}. The channel owns both streams: it closes
+   * them when it closes. Reads start at {@link Channel#start}; a reader thread and a writer thread serve the channel
+   * until it closes, then exit. The end of {@code in} is an orderly close; an {@link java.io.IOException} on either
+   * stream closes the channel with that cause. {@code options} supplies the allocator and the watermarks (the
+   * socket settings do not apply).
+   */
+  public static Channel fromStreams(InputStream in, OutputStream out, ChannelOptions options) {
+    return new StreamChannel(in, out, EventLoops.streams().next(), options);
   }
 
   /** Binds {@code address} with default options; see {@link #listen(SocketAddress, ChannelOptions, ChannelAcceptor.AcceptListener)}. */
@@ -74,13 +97,17 @@ public final class Channels {
     Path socketFile = null;
     if (address instanceof UnixDomainSocketAddress) {
       socketFile = ((UnixDomainSocketAddress) address).getPath();
-      Files.deleteIfExists(socketFile);
+      UnixSocketFiles.removeStale((UnixDomainSocketAddress) address);
     }
     ChannelFuture bound = b.bind(kind.nettyAddress).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       Throwable cause = bound.cause();
-      throw cause instanceof IOException ? (IOException) cause
-          : new IOException("cannot bind " + address + ": " + cause, cause);
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      BindException e = new BindException("cannot bind " + address + ": " + cause.getMessage());
+      e.initCause(cause);
+      throw e;
     }
     return new NettyAcceptor(bound.channel(), address, socketFile);
   }
@@ -131,7 +158,9 @@ public final class Channels {
     }
     connect.addListener(f -> {
       if (f.isSuccess()) {
-        result.complete(holder[0]);
+        if (!result.complete(holder[0])) {
+          holder[0].abort(new ChannelClosedException("dial cancelled")); // nobody will ever own it
+        }
       } else {
         Throwable cause = f.cause();
         result.completeExceptionally(new ConnectException("cannot connect to " + address + ": " + cause, cause,
@@ -143,8 +172,8 @@ public final class Channels {
 
   /** Refusals, resets, time-outs and other I/O errors are worth retrying; bad or unresolvable addresses are not. */
   static boolean isRetryable(Throwable cause) {
-    if (cause instanceof UnresolvedAddressException || cause instanceof IllegalArgumentException
-        || cause instanceof UnsupportedOperationException) {
+    if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException
+        || cause instanceof IllegalArgumentException || cause instanceof UnsupportedOperationException) {
       return false;
     }
     return cause instanceof IOException || cause instanceof io.netty.channel.ConnectTimeoutException;

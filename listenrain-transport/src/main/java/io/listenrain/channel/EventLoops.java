@@ -17,8 +17,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The process-wide Netty event loop groups: one for sockets (epoll when available, else NIO) and one for in-process
- * pipes. Threads are daemons, created on first use, sized to the number of cores.
+ * The process-wide Netty event loop groups: for sockets (epoll when available, else NIO), for in-process pipes and
+ * for stream adapters. Threads are daemons, created on first use, sized to the number of cores.
  */
 final class EventLoops {
   private EventLoops() {}
@@ -37,6 +37,11 @@ final class EventLoops {
 
   static EventLoopGroup pipes() {
     return LocalHolder.GROUP;
+  }
+
+  /** Executors for stream-adapter channels; their blocking I/O runs on per-channel threads, never here. */
+  static EventLoopGroup streams() {
+    return StreamHolder.GROUP;
   }
 
   static Class<? extends io.netty.channel.Channel> tcpChannelType(boolean preferNative) {
@@ -71,6 +76,11 @@ final class EventLoops {
   private static final class NioHolder {
     static final EventLoopGroup GROUP =
         new NioEventLoopGroup(THREADS, new DefaultThreadFactory("listenrain-nio", true));
+  }
+
+  private static final class StreamHolder {
+    static final EventLoopGroup GROUP =
+        new DefaultEventLoopGroup(THREADS, new DefaultThreadFactory("listenrain-stream", true));
   }
 
   private static final class LocalHolder {

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
-/** A bound Netty server channel. */
+/** A bound Netty server channel. Closing it frees the address: the port, the in-process name or the socket file. */
 final class NettyAcceptor implements ChannelAcceptor {
   private final io.netty.channel.Channel server;
   private final SocketAddress address;
@@ -27,17 +27,23 @@ final class NettyAcceptor implements ChannelAcceptor {
     } else {
       this.address = bound;
     }
-    server.closeFuture().addListener(f -> {
-      if (socketFile != null) {
-        try {
-          Files.deleteIfExists(socketFile);
-        } catch (IOException e) {
-          closeFuture.completeExceptionally(new UncheckedIOException(e));
-          return;
-        }
+    server.closeFuture().addListener(f -> released());
+  }
+
+  /** Deletes the socket file and completes the close future; may run twice, on two threads, harmlessly. */
+  private void released() {
+    if (closeFuture.isDone()) {
+      return;
+    }
+    if (socketFile != null) {
+      try {
+        Files.deleteIfExists(socketFile);
+      } catch (IOException e) {
+        closeFuture.completeExceptionally(new UncheckedIOException(e));
+        return;
       }
-      closeFuture.complete(null);
-    });
+    }
+    closeFuture.complete(null);
   }
 
   @Override
@@ -50,6 +56,7 @@ final class NettyAcceptor implements ChannelAcceptor {
     io.netty.channel.ChannelFuture closing = server.close();
     if (!server.eventLoop().inEventLoop()) {
       closing.awaitUninterruptibly();
+      released(); // so that the address is free when close() returns, whichever listener runs first
     }
   }
 

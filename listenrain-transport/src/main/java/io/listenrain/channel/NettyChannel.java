@@ -12,28 +12,47 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link Channel} over a Netty channel: TCP and Unix sockets (epoll or NIO) and in-process pipes ({@code LocalChannel}).
  * Reads stay off until {@link #start}; the bridge handler below is the only handler in the Netty pipeline.
+ *
+ * <p>Lifecycle: the Netty channel going inactive is the single source of "closed", with one exception below. If a
+ * handler is installed it is told once and then {@link #closeFuture()} completes; if the channel closes before
+ * {@link #start}, the close future completes at once (nobody is there to tell) and a later {@code start} still reports
+ * {@code channelClosed} once.
+ *
+ * <p>In-process pipes: Netty's {@code LocalChannel} drops whatever the peer has not read yet when either side closes,
+ * so a plain close would lose data that was already "flushed". A graceful close of a pipe therefore sends an in-band
+ * end-of-stream marker behind the data and closes this side logically at once (it reports closed, drops reads and
+ * writes); the peer closes the pipe when it reads the marker, after everything before it, as it would at a TCP FIN.
  */
 final class NettyChannel implements Channel {
   private final io.netty.channel.Channel ch;
   private final String kind;
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-  private final Bridge bridge = new Bridge();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final boolean pipe;
+  /** A pipe sent its end-of-stream marker: closed for its user, though the Netty channel waits for the peer. */
+  private volatile boolean closedLocally;
+  /** A pipe has more bytes in flight to its peer than the high watermark allows; see {@link PipeFlow}. */
+  private volatile boolean flowBlocked;
 
-  // Written on the executor (or before start); read there too.
+  // Written and read on the event loop only.
   private ChannelHandler handler;
-  private volatile Throwable closeCause;
+  private Throwable closeCause;
   private boolean inactive;
   private boolean reported;
+  private boolean reportedWritable = true;
+  private PipeFlow flow;
 
   NettyChannel(io.netty.channel.Channel ch, String kind) {
     this.ch = ch;
     this.kind = kind;
+    this.pipe = ch instanceof io.netty.channel.local.LocalChannel;
     ch.config().setAutoRead(false);
-    ch.pipeline().addLast("listenrain", bridge);
+    ch.pipeline().addLast("listenrain", new Bridge());
   }
 
   @Override
@@ -41,12 +60,13 @@ final class NettyChannel implements Channel {
     if (handler == null) {
       throw new NullPointerException("handler");
     }
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("channel already started: " + this);
+    }
     ch.eventLoop().execute(() -> {
-      if (this.handler != null) {
-        throw new IllegalStateException("channel already started");
-      }
       this.handler = handler;
-      if (inactive) {
+      pipeFlow();
+      if (inactive || closedLocally) {
         reportClosed();
         return;
       }
@@ -67,11 +87,44 @@ final class NettyChannel implements Channel {
 
   @Override
   public void write(ByteBuf data) {
-    if (!ch.isActive()) {
+    if (!ch.isActive() || closedLocally) {
       ReferenceCountUtil.safeRelease(data);
       return;
     }
+    int bytes = data.readableBytes();
     ch.write(data, ch.voidPromise());
+    PipeFlow f = pipeFlow();
+    if (f != null && f.wrote(this, bytes) > ch.config().getWriteBufferHighWaterMark() && !flowBlocked) {
+      flowBlocked = true;
+      updateWritability();
+    }
+  }
+
+  /** The low watermark of the outbound buffer; any thread. */
+  int lowWatermark() {
+    return ch.config().getWriteBufferLowWaterMark();
+  }
+
+  /** This pipe's flow control, attached on first use once connected; {@code null} for other kinds. */
+  private PipeFlow pipeFlow() {
+    if (pipe && flow == null && !inactive) {
+      flow = PipeFlow.attach(ch, this);
+    }
+    return flow;
+  }
+
+  /** Recomputes writability (Netty's outbound buffer and, for pipes, the bytes in flight) and reports a change. */
+  void updateWritability() {
+    if (flowBlocked && (flow == null || flow.inFlight(this) < lowWatermark())) {
+      flowBlocked = false;
+    }
+    boolean now = isWritable();
+    if (now != reportedWritable) {
+      reportedWritable = now;
+      if (handler != null && !reported && !closedLocally) {
+        handler.writabilityChanged(now);
+      }
+    }
   }
 
   @Override
@@ -81,12 +134,12 @@ final class NettyChannel implements Channel {
 
   @Override
   public boolean isWritable() {
-    return ch.isWritable();
+    return ch.isWritable() && !flowBlocked;
   }
 
   @Override
   public boolean isOpen() {
-    return ch.isOpen();
+    return ch.isOpen() && !closedLocally;
   }
 
   @Override
@@ -101,25 +154,38 @@ final class NettyChannel implements Channel {
 
   @Override
   public CompletableFuture<Void> close() {
-    if (ch.isOpen()) {
+    runOnLoop(() -> {
+      if (!ch.isOpen() || closedLocally) {
+        return;
+      }
+      if (pipe) {
+        ch.writeAndFlush(PipeEndOfStream.INSTANCE, ch.voidPromise());
+        closedLocally = true;
+        if (handler != null) {
+          ch.eventLoop().execute(this::reportClosed); // later, as Netty reports inactive: never re-enter
+        } else {
+          closeFuture.complete(null);
+        }
+        return;
+      }
       // The empty write completes only after every earlier write has, so nothing queued is lost.
-      ch.eventLoop().execute(() ->
-          ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
-    }
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    });
     return closeFuture;
   }
 
   @Override
   public void abort(Throwable cause) {
-    ch.eventLoop().execute(() -> {
+    runOnLoop(() -> {
       if (!ch.isOpen()) {
         return;
       }
       if (closeCause == null) {
         closeCause = cause;
       }
-      if (ch instanceof io.netty.channel.socket.SocketChannel) {
+      if (ch instanceof io.netty.channel.socket.SocketChannel && ch.isActive()) {
         try {
+          // Linger 0: the kernel drops unsent data and sends RST instead of FIN.
           ch.config().setOption(ChannelOption.SO_LINGER, 0);
         } catch (RuntimeException ignored) {
           // Best effort: a plain close is still a close.
@@ -127,6 +193,14 @@ final class NettyChannel implements Channel {
       }
       ch.close();
     });
+  }
+
+  private void runOnLoop(Runnable task) {
+    if (ch.eventLoop().inEventLoop()) {
+      task.run();
+    } else {
+      ch.eventLoop().execute(task);
+    }
   }
 
   @Override
@@ -147,7 +221,7 @@ final class NettyChannel implements Channel {
   }
 
   private void reportClosed() {
-    if (reported || handler == null) {
+    if (reported) {
       return;
     }
     reported = true;
@@ -166,7 +240,15 @@ final class NettyChannel implements Channel {
   private final class Bridge extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (handler == null || reported) {
+      if (msg == PipeEndOfStream.INSTANCE) {
+        ctx.close(); // the peer closed gracefully and everything it wrote before has been delivered
+        return;
+      }
+      PipeFlow f = pipeFlow();
+      if (f != null && msg instanceof ByteBuf) {
+        f.read(NettyChannel.this, ((ByteBuf) msg).readableBytes());
+      }
+      if (handler == null || reported || closedLocally) {
         ReferenceCountUtil.release(msg);
         return;
       }
@@ -175,16 +257,14 @@ final class NettyChannel implements Channel {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-      if (handler != null && !reported) {
+      if (handler != null && !reported && !closedLocally) {
         handler.channelReadComplete();
       }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      if (handler != null && !reported) {
-        handler.writabilityChanged(ctx.channel().isWritable());
-      }
+      updateWritability();
     }
 
     @Override
@@ -198,10 +278,26 @@ final class NettyChannel implements Channel {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       inactive = true;
+      if (flow != null) {
+        flow.detach();
+      }
       if (handler != null) {
         reportClosed();
-      } else if (!ch.isRegistered()) {
-        closeFuture.complete(null);
+      } else {
+        closeFuture.complete(null); // not started: nobody to tell yet; start() will still report once
+      }
+    }
+
+    @Override
+    public void channelUnregistered(ChannelHandlerContext ctx) {
+      // A channel that never became active (a failed connect) never fires channelInactive.
+      if (!inactive) {
+        inactive = true;
+        if (handler != null) {
+          reportClosed();
+        } else {
+          closeFuture.complete(null);
+        }
       }
     }
   }

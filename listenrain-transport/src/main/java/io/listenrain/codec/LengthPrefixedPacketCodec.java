@@ -58,7 +58,12 @@ public final class LengthPrefixedPacketCodec implements PacketCodec {
       throw t;
     }
     header.writeInt(length);
-    out.accept(header);
+    try {
+      out.accept(header);
+    } catch (Throwable t) {
+      payload.release(); // out owns the header now, but never saw the payload
+      throw t;
+    }
     out.accept(payload);
   }
 

@@ -2,6 +2,7 @@ package io.listenrain.transport;
 
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelHandler;
+import io.listenrain.codec.FrameTooLargeException;
 import io.listenrain.codec.PacketCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -10,6 +11,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -21,9 +23,25 @@ import java.util.function.Consumer;
  * thread. A drain writes everything queued and flushes once, so packets sent together share a system call. The
  * handler runs on the I/O thread only. Inbound and outbound bytes flow concurrently.
  *
+ * <p>A drain stops while the channel is unwritable (above its high watermark) and resumes when it turns writable
+ * again, so a slow peer fills the bounded queue and senders get {@link QueueFullException} instead of the heap
+ * growing.
+ *
+ * <h2>Inbound</h2>
+ * Bytes are accumulated and cut into packets by the codec, which checks a declared length against its maximum as soon
+ * as the header is readable, so a hostile length never makes the connection allocate or wait for the body. A codec
+ * error closes the connection at once, and the {@link io.listenrain.codec.CodecException} is the cause handed to
+ * {@link PacketHandler#connectionClosed}; bytes after the bad header are never delivered.
+ *
  * <h2>Closing</h2>
  * {@link #close()} is graceful: no new sends are accepted, the queue is written out, then the channel closes.
- * {@link #abort(Throwable)} drops what is queued and closes at once. Both are idempotent.
+ * {@link #abort(Throwable)} releases what is queued and closes at once. Both are idempotent. A {@code send} that races
+ * with {@code close()} (it passed the open check just as the close began) is either written or released, never
+ * leaked; a send accepted before {@code close()} was called is always written.
+ *
+ * <h2>Counters</h2>
+ * {@link #bytesIn()}, {@link #bytesOut()} (framed bytes, headers included), {@link #packetsIn()},
+ * {@link #packetsOut()}, {@link #rejectedSends()} and {@link #queueDepth()} may be read from any thread.
  */
 public final class Connection {
   private final Channel channel;
@@ -38,12 +56,17 @@ public final class Connection {
   // I/O-thread state.
   private ByteBuf cumulation;
   private boolean handlerClosed;
+  /** The decoder failed: the rest of the stream is garbage and is dropped until the channel closes. */
+  private boolean inboundFailed;
+  /** channel.close() was called: later drains release rather than write behind the close. */
+  private boolean channelCloseRequested;
 
   private volatile boolean closing;
   private volatile long bytesIn;
   private volatile long bytesOut;
   private volatile long packetsIn;
   private volatile long packetsOut;
+  private final LongAdder rejectedSends = new LongAdder();
 
   private Connection(Channel channel, PacketCodec codec, PacketQueue queue, PacketHandler handler) {
     this.channel = channel;
@@ -68,29 +91,48 @@ public final class Connection {
    *
    * @throws QueueFullException if the outbound queue is full (the payload is released)
    * @throws ConnectionClosedException if the connection is closing or closed (the payload is released)
+   * @throws FrameTooLargeException if the payload exceeds the codec's maximum (the payload is released; the
+   *     connection stays open)
    */
   public void send(ByteBuf payload) {
     if (closing) {
       payload.release();
+      rejectedSends.increment();
       throw new ConnectionClosedException("connection closed: " + channel);
     }
+    checkSize(payload);
     if (!queue.offer(payload)) {
       payload.release();
+      rejectedSends.increment();
       throw new QueueFullException(queue.capacity());
     }
     scheduleDrain();
   }
 
+  private void checkSize(ByteBuf payload) {
+    int length = payload.readableBytes();
+    if (length > codec.maxPayloadLength()) {
+      payload.release();
+      rejectedSends.increment();
+      throw new FrameTooLargeException(length, codec.maxPayloadLength());
+    }
+  }
+
   /**
    * Queues one packet payload if there is room. Returns {@code false}, keeping ownership with the caller, if the
    * queue is full; closed connections release the payload and return {@code false}.
+   *
+   * @throws FrameTooLargeException if the payload exceeds the codec's maximum (the payload is released)
    */
   public boolean trySend(ByteBuf payload) {
     if (closing) {
       payload.release();
+      rejectedSends.increment();
       return false;
     }
+    checkSize(payload);
     if (!queue.offer(payload)) {
+      rejectedSends.increment();
       return false;
     }
     scheduleDrain();
@@ -105,13 +147,20 @@ public final class Connection {
 
   private void drain() {
     drainScheduled.set(false);
-    if (!channel.isOpen()) {
+    if (!channel.isOpen() || channelCloseRequested) {
       releaseQueued(); // a send that raced with the close: nothing will write it
       return;
     }
+    // Read before polling: every send accepted before close() then sits in the queue for the loop below to find.
+    boolean closeAfterDrain = closing;
     boolean wrote = false;
-    ByteBuf p;
-    while (channel.isWritable() && (p = queue.poll()) != null) {
+    boolean empty = false;
+    while (channel.isWritable()) {
+      ByteBuf p = queue.poll();
+      if (p == null) {
+        empty = true;
+        break;
+      }
       try {
         codec.encode(p, channel.alloc(), writeToChannel);
       } catch (RuntimeException e) {
@@ -124,7 +173,11 @@ public final class Connection {
     if (wrote) {
       channel.flush();
     }
-    if (closing && queue.size() == 0) {
+    // Decide on what poll() saw, not on size(): a sender may hold a reservation it is about to give back (queue
+    // full), and no drain would follow. A racing sender that enqueues after the poll schedules a drain, which
+    // releases its packet.
+    if (closeAfterDrain && empty) {
+      channelCloseRequested = true;
       channel.close();
     }
   }
@@ -214,6 +267,11 @@ public final class Connection {
     return packetsOut;
   }
 
+  /** Sends refused so far: queue full, connection closing, or payload too large. */
+  public long rejectedSends() {
+    return rejectedSends.sum();
+  }
+
   @Override
   public String toString() {
     return "Connection[" + channel + "]";
@@ -223,7 +281,7 @@ public final class Connection {
   private final class Reader implements ChannelHandler {
     @Override
     public void channelRead(ByteBuf data) {
-      if (handlerClosed) {
+      if (handlerClosed || inboundFailed) {
         data.release();
         return;
       }
@@ -237,6 +295,7 @@ public final class Connection {
           handler.packetReceived(Connection.this, packet);
         }
       } catch (RuntimeException e) {
+        inboundFailed = true;
         releaseCumulation();
         abort(e);
         return;
@@ -244,7 +303,8 @@ public final class Connection {
       if (cumulation != null) {
         if (!cumulation.isReadable()) {
           releaseCumulation();
-        } else {
+        } else if (cumulation.refCnt() == 1) {
+          // Only when no packet slice still points into it: discarding moves bytes under a live slice.
           cumulation.discardSomeReadBytes();
         }
       }
@@ -252,7 +312,7 @@ public final class Connection {
 
     @Override
     public void channelReadComplete() {
-      if (!handlerClosed) {
+      if (!handlerClosed && !inboundFailed) {
         handler.readComplete(Connection.this);
       }
     }

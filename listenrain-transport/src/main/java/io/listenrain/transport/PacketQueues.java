@@ -3,6 +3,7 @@ package io.listenrain.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Built-in {@link PacketQueue}s. */
 public final class PacketQueues {
@@ -19,40 +20,51 @@ public final class PacketQueues {
     return new Bounded(capacity);
   }
 
+  /**
+   * Netty's unbounded chunked MPSC queue, bounded exactly by a count that producers reserve before they offer (Netty's
+   * own bounded queues round the capacity up to a power of two).
+   */
   private static final class Bounded implements PacketQueue {
-    private final Queue<ByteBuf> queue;
+    private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
+    private final AtomicInteger count = new AtomicInteger();
     private final int capacity;
 
     Bounded(int capacity) {
       this.capacity = capacity;
-      // Large queues: Netty's chunked MPSC queue, which grows in chunks and refuses offers beyond the capacity.
-      // Small ones: a fixed array (Netty rounds its size up to a power of two; we still refuse beyond capacity).
-      this.queue = capacity >= 2048
-          ? PlatformDependent.newMpscQueue(1024, capacity)
-          : PlatformDependent.newFixedMpscQueue(capacity);
     }
 
     @Override
     public boolean offer(ByteBuf payload) {
-      if (capacity < 2048 && queue.size() >= capacity) {
+      if (count.incrementAndGet() > capacity) {
+        count.decrementAndGet();
         return false;
       }
-      return queue.offer(payload);
+      queue.offer(payload);
+      return true;
     }
 
     @Override
     public ByteBuf poll() {
-      return queue.poll();
+      ByteBuf b = queue.poll();
+      if (b != null) {
+        count.decrementAndGet();
+      }
+      return b;
     }
 
     @Override
     public int size() {
-      return queue.size();
+      return count.get();
     }
 
     @Override
     public int capacity() {
       return capacity;
+    }
+
+    @Override
+    public String toString() {
+      return "PacketQueue(" + count.get() + "/" + capacity + ")";
     }
   }
 }

@@ -1,9 +1,13 @@
 package io.listenrain.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelAcceptor;
+import io.listenrain.channel.ChannelKinds;
+import io.listenrain.channel.ChannelOptions;
+import io.listenrain.channel.ChannelPair;
 import io.listenrain.channel.Channels;
 import io.listenrain.channel.InProcessAddress;
 import io.listenrain.codec.LengthPrefixedPacketCodec;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -69,6 +74,59 @@ class ConnectionTest {
       assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
     } finally {
       acceptor.close();
+    }
+  }
+
+  @Test
+  void aPacketHandlerThatThrowsClosesTheConnectionWithThatCause() throws Exception {
+    try (ChannelPair p = ChannelKinds.pipe(ChannelOptions.defaults())) {
+      IllegalStateException bug = new IllegalStateException("handler bug");
+      RecordingPacketHandler closedSeen = new RecordingPacketHandler();
+      Connection server = Connection.open(p.server, LengthPrefixedPacketCodec.defaultCodec(), PacketQueues.bounded(4),
+          new PacketHandler() {
+            @Override
+            public void packetReceived(Connection c, ByteBuf packet) {
+              packet.release();
+              throw bug;
+            }
+
+            @Override
+            public void connectionClosed(Connection c, Throwable cause) {
+              closedSeen.connectionClosed(c, cause);
+            }
+          });
+      Connection client = Connection.open(p.client, LengthPrefixedPacketCodec.defaultCodec(),
+          PacketQueues.bounded(4), new RecordingPacketHandler());
+      client.send(Unpooled.copiedBuffer("boom", StandardCharsets.UTF_8));
+      assertThat(closedSeen.closed.get(10, TimeUnit.SECONDS)).isSameAs(bug);
+      assertThat(server.isOpen()).isFalse();
+    }
+  }
+
+  @Test
+  void openingAnAlreadyClosedChannelReportsClosedAndRefusesSends() throws Exception {
+    try (ChannelPair p = ChannelKinds.pipe(ChannelOptions.defaults())) {
+      p.client.close().get(10, TimeUnit.SECONDS);
+      RecordingPacketHandler handler = new RecordingPacketHandler();
+      Connection c = Connection.open(p.client, LengthPrefixedPacketCodec.defaultCodec(), PacketQueues.bounded(4),
+          handler);
+      assertThat(handler.closed.get(10, TimeUnit.SECONDS)).isNull();
+      ByteBuf payload = Unpooled.directBuffer(1).writeByte(1);
+      assertThatThrownBy(() -> c.send(payload)).isInstanceOf(ConnectionClosedException.class);
+      assertThat(payload.refCnt()).isZero();
+      ByteBuf tried = Unpooled.directBuffer(1).writeByte(1);
+      assertThat(c.trySend(tried)).isFalse();
+      assertThat(tried.refCnt()).as("trySend on a closed connection releases").isZero();
+      assertThat(c.rejectedSends()).isEqualTo(2);
+      p.server.start(new io.listenrain.channel.ChannelHandler() {
+        @Override
+        public void channelRead(ByteBuf data) {
+          data.release();
+        }
+
+        @Override
+        public void channelClosed(Throwable cause) {}
+      });
     }
   }
 }
