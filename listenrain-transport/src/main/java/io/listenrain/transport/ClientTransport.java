@@ -359,7 +359,7 @@ final class ClientTransport<M> implements Transport<M> {
           channel.flush();
         });
       }
-      conn = Connection.open(channel, spec.packetCodec(), spec.newPacketQueue(), handler);
+      conn = Connection.open(channel, DetachingPacketCodec.wrap(spec.packetCodec()), spec.newPacketQueue(), handler);
     }
     synchronized (lock) {
       waiting = new ArrayList<>(waitingForConnection);

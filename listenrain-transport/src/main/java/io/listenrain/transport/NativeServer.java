@@ -40,7 +40,7 @@ final class NativeServer<M> implements Server {
     Channel ch = spec.prefaceLength() == 0 ? channel : new PrefaceCheckingChannel(channel, spec.prefaceUnsafe());
     ServerConnection<M> sc = new ServerConnection<>(this, spec, router);
     connections.add(sc);
-    sc.connection = Connection.open(ch, spec.packetCodec(), spec.newPacketQueue(), sc);
+    sc.connection = Connection.open(ch, DetachingPacketCodec.wrap(spec.packetCodec()), spec.newPacketQueue(), sc);
     if (closed) {
       sc.drain();
     }
