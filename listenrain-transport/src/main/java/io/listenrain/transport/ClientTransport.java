@@ -65,9 +65,10 @@ final class ClientTransport<M> implements Transport<M> {
   private volatile int timerSize;
 
   private final Object lock = new Object();
-  // Guarded by lock.
-  private State state = State.IDLE;
+  // Guarded by lock (state is also read without it, on the send path).
+  private volatile State state = State.IDLE;
   private final List<Call<M>> waitingForConnection = new ArrayList<>();
+  private final List<CompletableFuture<Connection>> connectWaiters = new ArrayList<>();
   private int connectFailures;
   private long retryAtNanos;
   private Throwable lastConnectError;
@@ -206,9 +207,8 @@ final class ClientTransport<M> implements Transport<M> {
   }
 
   private boolean isClosing() {
-    synchronized (lock) {
-      return state == State.SHUTDOWN || state == State.TERMINATED;
-    }
+    State s = state; // volatile read: no lock on the send path
+    return s == State.SHUTDOWN || s == State.TERMINATED;
   }
 
   /** Hands the payload to the current connection, or parks it until there is one. Takes ownership of payload. */
@@ -298,7 +298,6 @@ final class ClientTransport<M> implements Transport<M> {
   /** One-way messages have no call to park, so they wait (bounded by the default timeout) for a connection. */
   private Connection awaitConnection() {
     CompletableFuture<Connection> ready = new CompletableFuture<>();
-    long id = Long.MIN_VALUE; // never a real call: only a hook into the connect path
     boolean connect = false;
     synchronized (lock) {
       if (state == State.SHUTDOWN || state == State.TERMINATED) {
@@ -327,11 +326,9 @@ final class ClientTransport<M> implements Transport<M> {
     } catch (ExecutionException e) {
       throw new ConnectionClosedException("cannot connect to " + key, e.getCause());
     } catch (TimeoutException e) {
-      throw new ConnectionClosedException("timed out connecting to " + key + " (" + id + ")");
+      throw new ConnectionClosedException("timed out connecting to " + key);
     }
   }
-
-  private final List<CompletableFuture<Connection>> connectWaiters = new ArrayList<>();
 
   // ---------------------------------------------------------------------------------------------- connecting
 
@@ -359,7 +356,8 @@ final class ClientTransport<M> implements Transport<M> {
           channel.flush();
         });
       }
-      conn = Connection.open(channel, DetachingPacketCodec.wrap(spec.packetCodec()), spec.newPacketQueue(), handler);
+      conn = Connection.open(channel, DetachingPacketCodec.wrap(spec.packetCodec()), spec.newPacketQueue(),
+          handler);
     }
     synchronized (lock) {
       waiting = new ArrayList<>(waitingForConnection);
@@ -618,9 +616,7 @@ final class ClientTransport<M> implements Transport<M> {
 
   @Override
   public boolean isTerminated() {
-    synchronized (lock) {
-      return state == State.TERMINATED;
-    }
+    return state == State.TERMINATED;
   }
 
   @Override

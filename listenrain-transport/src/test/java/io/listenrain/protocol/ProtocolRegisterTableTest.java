@@ -1,0 +1,133 @@
+package io.listenrain.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.StringValue;
+import io.listenrain.channel.ChannelAcceptor;
+import io.listenrain.codec.BytesMessage;
+import io.listenrain.codec.Envelope;
+import io.listenrain.codec.ProtobufMessageCodec;
+import io.listenrain.codec.RawBytesMessageCodec;
+import io.listenrain.transport.ConnectionClosedException;
+import io.listenrain.transport.ProtocolSpec;
+import io.listenrain.transport.TransportKey;
+import io.netty.buffer.Unpooled;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ProtocolRegisterTableTest {
+  private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+  private static final byte[] PB_PREFACE = "LRPB".getBytes(StandardCharsets.US_ASCII);
+
+  @Test
+  void registeredProtocolsGetIndexesAndUniqueNames() {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<BytesMessage> a = table.register(ProtocolSpec.builder("a", RawBytesMessageCodec.instance()).build());
+      Protocol<BytesMessage> b = table.register(ProtocolSpec.builder("b", RawBytesMessageCodec.instance()).build());
+      assertThat(a.id()).isZero();
+      assertThat(b.id()).isEqualTo(1);
+      assertThat(table.get(1)).isSameAs(b);
+      assertThat(table.find("a")).containsSame(a);
+      assertThatThrownBy(() -> table.register(ProtocolSpec.builder("a", RawBytesMessageCodec.instance()).build()))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void twoProtocolsShareOneListenerAndEachGetsItsOwnConnections() throws Exception {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      Protocol<BytesMessage> raw = table.register(ProtocolSpec.builder("raw", RawBytesMessageCodec.instance())
+          .build());
+      ChannelAcceptor shared = table.listenShared(LOOPBACK, List.of(
+          pb.serverProtocol((r, id, m) -> r.send(Envelope.of(id, StringValue.of("pb:" + m.body().getValue())))),
+          raw.serverProtocol((r, id, m) -> {
+            String text = m.payload().toString(StandardCharsets.UTF_8);
+            m.release();
+            r.send(new BytesMessage(id, Unpooled.copiedBuffer("raw:" + text, StandardCharsets.UTF_8)));
+          })));
+      try {
+        TransportKey pbKey = pb.key(shared.localAddress());
+        TransportKey rawKey = raw.key(shared.localAddress());
+
+        Envelope<StringValue> pbReply = pb.syncSend(pbKey, Envelope.of(1, StringValue.of("hi")),
+            Duration.ofSeconds(5));
+        // A 9-byte raw request is shorter than the pb preface would need to be ruled out by length alone.
+        BytesMessage rawReply = raw.send(rawKey,
+            new BytesMessage(2, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
+
+        assertThat(pbReply).isEqualTo(Envelope.of(1, StringValue.of("pb:hi")));
+        try {
+          assertThat(rawReply.msgId()).isEqualTo(2);
+          assertThat(rawReply.payload().toString(StandardCharsets.UTF_8)).isEqualTo("raw:x");
+        } finally {
+          rawReply.release();
+        }
+      } finally {
+        shared.close();
+      }
+    }
+  }
+
+  @Test
+  void connectionMatchingNoProtocolIsClosed() throws Exception {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      ChannelAcceptor shared = table.listenShared(LOOPBACK,
+          List.of(pb.serverProtocol((r, id, m) -> r.send(m))));
+      try (Socket s = new Socket()) {
+        s.connect(shared.localAddress(), 5000);
+        s.setSoTimeout(5000);
+        OutputStream out = s.getOutputStream();
+        out.write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(s.getInputStream().read()).as("server closes the connection").isEqualTo(-1);
+      } catch (java.net.SocketException reset) {
+        // A reset is a close too.
+      } finally {
+        shared.close();
+      }
+    }
+  }
+
+  @Test
+  void clientWithoutThePrefaceIsRefusedByAPrefacedProtocol() throws Exception {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      Protocol<Envelope<StringValue>> noPreface = table.register(ProtocolSpec.builder("pb-bare",
+          ProtobufMessageCodec.of(StringValue.parser())).build());
+      ChannelAcceptor shared = table.listenShared(LOOPBACK,
+          List.of(pb.serverProtocol((r, id, m) -> r.send(m))));
+      try {
+        assertThatThrownBy(() -> noPreface.send(noPreface.key(shared.localAddress()),
+            Envelope.of(1, StringValue.of("x")), Duration.ofHours(1)).get(5, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(ConnectionClosedException.class);
+      } finally {
+        shared.close();
+      }
+    }
+  }
+
+  @Test
+  void prefacelessProtocolMustComeLast() throws Exception {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<BytesMessage> raw = table.register(ProtocolSpec.builder("raw", RawBytesMessageCodec.instance())
+          .build());
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      assertThatThrownBy(() -> table.listenShared(LOOPBACK, List.of(
+          raw.serverProtocol((r, id, m) -> r.send(m)), pb.serverProtocol((r, id, m) -> r.send(m)))))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}
