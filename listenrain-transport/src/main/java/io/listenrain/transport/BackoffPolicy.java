@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class BackoffPolicy {
   private static final BackoffPolicy DEFAULT =
-      new BackoffPolicy(Duration.ofMillis(100), Duration.ofSeconds(10), 2.0, 0.2, Integer.MAX_VALUE);
+      new BackoffPolicy(Duration.ofSeconds(1), Duration.ofSeconds(120), 1.6, 0.2, Integer.MAX_VALUE);
 
   private final long initialNanos;
   private final long maxNanos;
@@ -31,7 +31,10 @@ public final class BackoffPolicy {
     this.maxAttempts = maxAttempts;
   }
 
-  /** 100 ms initial, doubling, capped at 10 s, 20 % jitter, never gives up on retryable errors. */
+  /**
+   * gRPC's connection backoff: 1 s initial, times 1.6 per failure, capped at 120 s, ±20 % jitter; never gives up on
+   * retryable errors.
+   */
   public static BackoffPolicy defaults() {
     return DEFAULT;
   }

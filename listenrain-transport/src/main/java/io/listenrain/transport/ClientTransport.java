@@ -97,7 +97,7 @@ final class ClientTransport<M> implements Transport<M> {
     this.executor = spec.executor();
     this.ticker = spec.ticker();
     this.generator = spec.newChannelGenerator(key);
-    this.defaultTimeoutNanos = spec.defaultTimeout().toNanos();
+    this.defaultTimeoutNanos = timeoutNanos(spec.defaultTimeout());
     this.timer = new DeadlineTimer<>(ticker);
     long tick = spec.tickInterval().toNanos();
     this.tickTask = TimerThread.get().scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
@@ -216,16 +216,12 @@ final class ClientTransport<M> implements Transport<M> {
     Connection c = current;
     if (c != null) {
       call.connection = c;
-      if (c.trySend(payload)) {
-        return;
+      try {
+        c.send(payload); // takes ownership whatever happens
+      } catch (ConnectionClosedException e) {
+        // Raced with the connection's death: the call fails with it (the caller may retry; the next call redials).
+        endCall(call, Ending.FAILED, null, new ConnectionClosedException("connection to " + key + " closed", e));
       }
-      if (c.isOpen()) {
-        payload.release();
-        throw new QueueFullException(c.queueDepth());
-      }
-      // trySend released the payload of a closing connection: the call fails with the connection.
-      call.connection = null;
-      endCall(call, Ending.FAILED, null, new ConnectionClosedException("connection to " + key + " closed"));
       return;
     }
     boolean connect = false;
@@ -416,13 +412,10 @@ final class ClientTransport<M> implements Transport<M> {
       ByteBuf p = call.pendingPayload;
       call.pendingPayload = null;
       call.connection = conn;
-      if (!conn.trySend(p)) {
-        if (conn.isOpen()) {
-          p.release();
-          endCall(call, Ending.FAILED, null, new QueueFullException(conn.queueDepth()));
-        } else {
-          endCall(call, Ending.FAILED, null, new ConnectionClosedException("connection to " + key + " closed"));
-        }
+      try {
+        conn.send(p);
+      } catch (TransportException e) { // QueueFullException or ConnectionClosedException; p was released
+        endCall(call, Ending.FAILED, null, e);
       }
     }
   }
@@ -562,6 +555,12 @@ final class ClientTransport<M> implements Transport<M> {
       }
       timer.expire(ticker.nanoTime(), call -> endCall(call, Ending.TIMEOUT, null, null));
       timerSize = timer.size();
+      if (state == State.TERMINATED && pool.size() == 0 && timerAdds.isEmpty()) {
+        ScheduledFuture<?> t = tickTask; // null only if the first tick outran the constructor
+        if (t != null) {
+          t.cancel(false); // nothing left to time out
+        }
+      }
     } catch (Throwable t) {
       LOG.log(Level.ERROR, "timer tick of " + key + " failed", t);
     }
@@ -708,13 +707,7 @@ final class ClientTransport<M> implements Transport<M> {
       state = State.TERMINATED;
     }
     generator.close();
-    // Calls still registered (none after a graceful close) are ended by their timers; the last tick runs below.
-    TimerThread.get().execute(() -> {
-      tick();
-      if (pool.size() == 0) {
-        tickTask.cancel(false);
-      }
-    });
+    // Calls still registered are ended by their timers; the tick cancels itself once none is left.
     termination.complete(null);
   }
 

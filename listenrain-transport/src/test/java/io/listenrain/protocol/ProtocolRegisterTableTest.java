@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class ProtocolRegisterTableTest {
   private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
-  private static final byte[] PB_PREFACE = "LRPB".getBytes(StandardCharsets.US_ASCII);
+  /** As long as HTTP/2's client preface, so a short native request arrives before it could be decided by length. */
+  private static final byte[] PB_PREFACE = "LISTENRAIN-PROTOBUF-V1\r\n".getBytes(StandardCharsets.US_ASCII);
 
   @Test
   void registeredProtocolsGetIndexesAndUniqueNames() {
@@ -55,12 +56,13 @@ class ProtocolRegisterTableTest {
             r.send(new BytesMessage(id, Unpooled.copiedBuffer("raw:" + text, StandardCharsets.UTF_8)));
           })));
       try {
+        assertThat(PB_PREFACE).hasSize(24);
         TransportKey pbKey = pb.key(shared.localAddress());
         TransportKey rawKey = raw.key(shared.localAddress());
 
         Envelope<StringValue> pbReply = pb.syncSend(pbKey, Envelope.of(1, StringValue.of("hi")),
             Duration.ofSeconds(5));
-        // A 9-byte raw request is shorter than the pb preface would need to be ruled out by length alone.
+        // This 13-byte raw request is shorter than the 24-byte pb preface: the acceptor must rule pb out by content.
         BytesMessage rawReply = raw.send(rawKey,
             new BytesMessage(2, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
 
