@@ -103,7 +103,7 @@ public final class Protocol<M> implements AutoCloseable {
   /** Binds {@code address} and serves this protocol there with {@code router}. Closed with the protocol. */
   public Server listen(SocketAddress address, ServerRouter<M> router) throws IOException {
     Server s = ServerTransports.listen(address, spec, router);
-    servers.add(s);
+    track(s);
     return s;
   }
 
@@ -113,8 +113,13 @@ public final class Protocol<M> implements AutoCloseable {
    */
   public ServerProtocol serverProtocol(ServerRouter<M> router) {
     Server s = ServerTransports.create(spec, router);
-    servers.add(s);
+    track(s);
     return new NativeServerProtocol(spec.name(), spec.preface(), s);
+  }
+
+  private void track(Server s) {
+    servers.add(s);
+    s.closeFuture().whenComplete((v, e) -> servers.remove(s));
   }
 
   /** Closes the client transports and servers gracefully. */

@@ -238,6 +238,10 @@ final class ClientTransport<M> implements Transport<M> {
           break;
         case IDLE:
         case CONNECTING:
+          if (waitingForConnection.size() >= spec.maxWaitingForConnection()) {
+            payload.release();
+            throw new QueueFullException(waitingForConnection.size());
+          }
           connect = state == State.IDLE;
           call.pendingPayload = payload;
           waitingForConnection.add(call);

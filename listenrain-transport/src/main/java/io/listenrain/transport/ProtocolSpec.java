@@ -32,6 +32,7 @@ import java.util.function.Supplier;
  *   <tr><td>reconnect backoff</td><td>{@link BackoffPolicy#defaults()}</td></tr>
  *   <tr><td>preface</td><td>none (the server protocol is a port-sharing fallback)</td></tr>
  *   <tr><td>connections per key / max keys in a pool</td><td>1 / 1024</td></tr>
+ *   <tr><td>calls parked while dialing</td><td>{@link PacketQueues#DEFAULT_CAPACITY}</td></tr>
  * </table>
  *
  * @param <M> the message type
@@ -52,6 +53,7 @@ public final class ProtocolSpec<M> {
   private final ChannelOptions channelOptions;
   private final int connectionsPerKey;
   private final int maxTransports;
+  private final int maxWaitingForConnection;
 
   private ProtocolSpec(Builder<M> b) {
     this.name = b.name;
@@ -70,6 +72,7 @@ public final class ProtocolSpec<M> {
     this.preface = b.preface;
     this.connectionsPerKey = b.connectionsPerKey;
     this.maxTransports = b.maxTransports;
+    this.maxWaitingForConnection = b.maxWaitingForConnection;
   }
 
   /** Starts a spec for protocol {@code name} with its message codec. */
@@ -147,6 +150,10 @@ public final class ProtocolSpec<M> {
     return maxTransports;
   }
 
+  public int maxWaitingForConnection() {
+    return maxWaitingForConnection;
+  }
+
   @Override
   public String toString() {
     return "ProtocolSpec(" + name + ", " + messageCodec + ", " + packetCodec + ")";
@@ -169,6 +176,7 @@ public final class ProtocolSpec<M> {
     private ChannelOptions channelOptions = ChannelOptions.defaults();
     private int connectionsPerKey = 1;
     private int maxTransports = 1024;
+    private int maxWaitingForConnection = PacketQueues.DEFAULT_CAPACITY;
 
     private Builder(String name, MessageCodec<M> messageCodec) {
       this.name = Objects.requireNonNull(name, "name");
@@ -264,6 +272,18 @@ public final class ProtocolSpec<M> {
         throw new IllegalArgumentException("maxTransports must be positive: " + n);
       }
       this.maxTransports = n;
+      return this;
+    }
+
+    /**
+     * The most calls a client transport parks while it dials; beyond it, send fails with
+     * {@link QueueFullException}. Default {@link PacketQueues#DEFAULT_CAPACITY}.
+     */
+    public Builder<M> maxWaitingForConnection(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxWaitingForConnection must be positive: " + n);
+      }
+      this.maxWaitingForConnection = n;
       return this;
     }
 

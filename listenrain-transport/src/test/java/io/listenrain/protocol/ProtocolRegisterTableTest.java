@@ -42,94 +42,13 @@ class ProtocolRegisterTableTest {
   }
 
   @Test
-  void twoProtocolsShareOneListenerAndEachGetsItsOwnConnections() throws Exception {
-    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
-      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
-          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
-      Protocol<BytesMessage> raw = table.register(ProtocolSpec.builder("raw", RawBytesMessageCodec.instance())
-          .build());
-      ChannelAcceptor shared = table.listenShared(LOOPBACK, List.of(
-          pb.serverProtocol((r, id, m) -> r.send(Envelope.of(id, StringValue.of("pb:" + m.body().getValue())))),
-          raw.serverProtocol((r, id, m) -> {
-            String text = m.payload().toString(StandardCharsets.UTF_8);
-            m.release();
-            r.send(new BytesMessage(id, Unpooled.copiedBuffer("raw:" + text, StandardCharsets.UTF_8)));
-          })));
-      try {
-        assertThat(PB_PREFACE).hasSize(24);
-        TransportKey pbKey = pb.key(shared.localAddress());
-        TransportKey rawKey = raw.key(shared.localAddress());
-
-        Envelope<StringValue> pbReply = pb.syncSend(pbKey, Envelope.of(1, StringValue.of("hi")),
-            Duration.ofSeconds(5));
-        // This 13-byte raw request is shorter than the 24-byte pb preface: the acceptor must rule pb out by content.
-        BytesMessage rawReply = raw.send(rawKey,
-            new BytesMessage(2, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
-
-        assertThat(pbReply).isEqualTo(Envelope.of(1, StringValue.of("pb:hi")));
-        try {
-          assertThat(rawReply.msgId()).isEqualTo(2);
-          assertThat(rawReply.payload().toString(StandardCharsets.UTF_8)).isEqualTo("raw:x");
-        } finally {
-          rawReply.release();
-        }
-      } finally {
-        shared.close();
-      }
-    }
-  }
-
-  @Test
-  void connectionMatchingNoProtocolIsClosed() throws Exception {
-    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
-      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
-          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
-      ChannelAcceptor shared = table.listenShared(LOOPBACK,
-          List.of(pb.serverProtocol((r, id, m) -> r.send(m))));
-      try (Socket s = new Socket()) {
-        s.connect(shared.localAddress(), 5000);
-        s.setSoTimeout(5000);
-        OutputStream out = s.getOutputStream();
-        out.write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        assertThat(s.getInputStream().read()).as("server closes the connection").isEqualTo(-1);
-      } catch (java.net.SocketException reset) {
-        // A reset is a close too.
-      } finally {
-        shared.close();
-      }
-    }
-  }
-
-  @Test
-  void clientWithoutThePrefaceIsRefusedByAPrefacedProtocol() throws Exception {
-    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
-      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
-          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
-      Protocol<Envelope<StringValue>> noPreface = table.register(ProtocolSpec.builder("pb-bare",
-          ProtobufMessageCodec.of(StringValue.parser())).build());
-      ChannelAcceptor shared = table.listenShared(LOOPBACK,
-          List.of(pb.serverProtocol((r, id, m) -> r.send(m))));
-      try {
-        assertThatThrownBy(() -> noPreface.send(noPreface.key(shared.localAddress()),
-            Envelope.of(1, StringValue.of("x")), Duration.ofHours(1)).get(5, TimeUnit.SECONDS))
-            .hasCauseInstanceOf(ConnectionClosedException.class);
-      } finally {
-        shared.close();
-      }
-    }
-  }
-
-  @Test
-  void prefacelessProtocolMustComeLast() throws Exception {
-    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
-      Protocol<BytesMessage> raw = table.register(ProtocolSpec.builder("raw", RawBytesMessageCodec.instance())
-          .build());
-      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
-          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
-      assertThatThrownBy(() -> table.listenShared(LOOPBACK, List.of(
-          raw.serverProtocol((r, id, m) -> r.send(m)), pb.serverProtocol((r, id, m) -> r.send(m)))))
-          .isInstanceOf(IllegalArgumentException.class);
-    }
+  void closingTheTableClosesEveryProtocolsServers() throws Exception {
+    ProtocolRegisterTable table = new ProtocolRegisterTable();
+    Protocol<BytesMessage> a = table.register(ProtocolSpec.builder("a", RawBytesMessageCodec.instance()).build());
+    io.listenrain.transport.Server server = a.listen(LOOPBACK, (r, id, m) -> r.send(m));
+    table.close();
+    server.closeFuture().get(5, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> a.send(a.key(server.localAddress()), new BytesMessage(1, Unpooled.EMPTY_BUFFER)))
+        .isInstanceOf(io.listenrain.transport.TransportClosedException.class);
   }
 }

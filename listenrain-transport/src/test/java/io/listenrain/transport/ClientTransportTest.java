@@ -569,4 +569,35 @@ class ClientTransportTest {
     assertThatThrownBy(() -> bad.send(message(1, "hello"), Duration.ofHours(1)).get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(ConnectionClosedException.class);
   }
+
+  @Test
+  void fullOutboundQueuePushesBackWithQueueFullException() throws Exception {
+    // A peer that accepts and never reads: the socket and then the queue (2 packets) fill up.
+    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      ClientTransport<BytesMessage> client = client(
+          new InetSocketAddress("127.0.0.1", silent.getLocalPort()),
+          bytesSpec().packetQueues(() -> PacketQueues.bounded(2)).build());
+      client.sendOneWay(message(-1, "connect first"));
+      String big = "b".repeat(256 * 1024);
+      List<CompletableFuture<BytesMessage>> accepted = new ArrayList<>();
+      BytesMessage refused = null;
+      for (int i = 0; i < 1000 && refused == null; i++) {
+        BytesMessage m = message(i, big);
+        try {
+          accepted.add(client.send(m, Duration.ofHours(1)));
+        } catch (QueueFullException e) {
+          refused = m;
+        }
+      }
+      assertThat(refused).as("a send was refused").isNotNull();
+      assertThat(refused.refCnt()).as("refused request released").isZero();
+      assertThat(client.stats().inFlight()).isEqualTo(accepted.size());
+      assertThat(client.stats().callsStarted()).isEqualTo(accepted.size());
+
+      client.shutdownNow();
+      for (CompletableFuture<BytesMessage> c : accepted) {
+        assertThatThrownBy(() -> c.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TransportClosedException.class);
+      }
+    }
+  }
 }
