@@ -289,9 +289,14 @@ final class ClientTransport<M> implements Transport<M> {
     }
     Connection c = current;
     if (c == null) {
-      c = awaitConnection();
+      try {
+        c = awaitConnection();
+      } catch (RuntimeException e) {
+        payload.release();
+        throw e;
+      }
     }
-    c.send(payload);
+    c.send(payload); // takes ownership, also when it throws
     oneWay.increment();
   }
 
@@ -303,6 +308,9 @@ final class ClientTransport<M> implements Transport<M> {
       if (state == State.SHUTDOWN || state == State.TERMINATED) {
         throw new TransportClosedException("transport " + key + " is closed");
       }
+      if (state == State.READY && current != null) {
+        return current; // connected since the caller looked
+      }
       if (state == State.IDLE || (state == State.BACKOFF && ticker.nanoTime() - retryAtNanos >= 0)) {
         state = State.CONNECTING;
         connect = true;
@@ -313,10 +321,6 @@ final class ClientTransport<M> implements Transport<M> {
     }
     if (connect) {
       connect();
-    }
-    Connection c = current;
-    if (c != null) {
-      return c;
     }
     try {
       return ready.get(defaultTimeoutNanos, TimeUnit.NANOSECONDS);
@@ -371,14 +375,14 @@ final class ClientTransport<M> implements Transport<M> {
         if (state == State.SHUTDOWN || state == State.TERMINATED) {
           failure = new TransportClosedException("transport " + key + " is closed");
           terminate = true;
-        } else if (!retryable || connectFailures >= spec.backoff().maxAttempts()) {
+        } else if (!retryable || connectFailures >= spec.reconnectPolicy().maxAttempts()) {
           state = State.TERMINATED;
           terminate = true;
           failure = new ConnectionClosedException("giving up on " + key + " after " + connectFailures
               + " failed attempt(s)", error);
         } else {
           state = State.BACKOFF;
-          retryAtNanos = ticker.nanoTime() + spec.backoff().delayNanos(connectFailures);
+          retryAtNanos = ticker.nanoTime() + spec.reconnectPolicy().delayNanos(connectFailures);
           failure = new ConnectionClosedException("cannot connect to " + key, error);
         }
       } else if (state == State.SHUTDOWN || state == State.TERMINATED) {
@@ -415,6 +419,10 @@ final class ClientTransport<M> implements Transport<M> {
     for (Call<M> call : waiting) {
       ByteBuf p = call.pendingPayload;
       call.pendingPayload = null;
+      if (call.ended) {
+        p.release(); // timed out or cancelled while we dialed: do not send it
+        continue;
+      }
       call.connection = conn;
       try {
         conn.send(p);

@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  *   <tr><td>callback executor</td><td>{@link CallbackExecutors#defaultExecutor()}</td></tr>
  *   <tr><td>state machine pool per transport</td><td>{@link StateMachinePools#concurrent()}</td></tr>
  *   <tr><td>ticker / timer tick</td><td>{@link Ticker#system()} / 10 ms</td></tr>
- *   <tr><td>reconnect backoff</td><td>{@link BackoffPolicy#defaults()}</td></tr>
+ *   <tr><td>reconnect backoff</td><td>{@link ReconnectPolicy#defaults()}</td></tr>
  *   <tr><td>preface</td><td>none (the server protocol is a port-sharing fallback)</td></tr>
  *   <tr><td>connections per key / max keys in a pool</td><td>1 / 1024</td></tr>
  *   <tr><td>calls parked while dialing</td><td>{@link PacketQueues#DEFAULT_CAPACITY}</td></tr>
@@ -48,7 +48,7 @@ public final class ProtocolSpec<M> {
   private final Supplier<StateMachinePool<M>> stateMachinePools;
   private final Ticker ticker;
   private final Duration tickInterval;
-  private final BackoffPolicy backoff;
+  private final ReconnectPolicy backoff;
   private final byte[] preface;
   private final ChannelOptions channelOptions;
   private final int connectionsPerKey;
@@ -121,7 +121,7 @@ public final class ProtocolSpec<M> {
     return tickInterval;
   }
 
-  public BackoffPolicy backoff() {
+  public ReconnectPolicy reconnectPolicy() {
     return backoff;
   }
 
@@ -171,7 +171,7 @@ public final class ProtocolSpec<M> {
     private Supplier<StateMachinePool<M>> stateMachinePools = StateMachinePools::concurrent;
     private Ticker ticker = Ticker.system();
     private Duration tickInterval = Duration.ofMillis(10);
-    private BackoffPolicy backoff = BackoffPolicy.defaults();
+    private ReconnectPolicy backoff = ReconnectPolicy.defaults();
     private byte[] preface = new byte[0];
     private ChannelOptions channelOptions = ChannelOptions.defaults();
     private int connectionsPerKey = 1;
@@ -234,8 +234,8 @@ public final class ProtocolSpec<M> {
       return this;
     }
 
-    public Builder<M> backoff(BackoffPolicy backoff) {
-      this.backoff = Objects.requireNonNull(backoff);
+    public Builder<M> reconnectPolicy(ReconnectPolicy policy) {
+      this.backoff = Objects.requireNonNull(policy);
       return this;
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
-import io.listenrain.transport.BackoffPolicy;
+import io.listenrain.transport.ReconnectPolicy;
 import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.ProtocolSpec;
 import io.listenrain.transport.Server;
@@ -60,7 +60,7 @@ class TransportPoolTest {
     }
     // One attempt and the transport gives up.
     TransportPool<BytesMessage> pool = TransportPool.create(spec()
-        .backoff(BackoffPolicy.of(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0, 1)).build());
+        .reconnectPolicy(ReconnectPolicy.of(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0, 1)).build());
     try {
       TransportKey key = TransportKey.of("bytes", dead);
       Transport<BytesMessage> first = pool.get(key);

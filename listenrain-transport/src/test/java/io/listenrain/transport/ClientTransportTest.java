@@ -328,7 +328,7 @@ class ClientTransportTest {
     FakeTicker ticker = new FakeTicker();
     AtomicInteger dials = new AtomicInteger();
     ProtocolSpec<BytesMessage> spec = bytesSpec().ticker(ticker)
-        .backoff(BackoffPolicy.of(Duration.ofSeconds(1), Duration.ofSeconds(8), 2, 0, Integer.MAX_VALUE))
+        .reconnectPolicy(ReconnectPolicy.of(Duration.ofSeconds(1), Duration.ofSeconds(8), 2, 0, Integer.MAX_VALUE))
         .channelGenerators(key -> countingDialer(key, dials)).build();
     ClientTransport<BytesMessage> client = client(dead, spec);
 
@@ -360,7 +360,7 @@ class ClientTransportTest {
   void transportGivesUpAfterMaxAttemptsAndTerminates() throws Exception {
     FakeTicker ticker = new FakeTicker();
     ProtocolSpec<BytesMessage> spec = bytesSpec().ticker(ticker)
-        .backoff(BackoffPolicy.of(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0, 2)).build();
+        .reconnectPolicy(ReconnectPolicy.of(Duration.ofMillis(1), Duration.ofMillis(1), 1, 0, 2)).build();
     ClientTransport<BytesMessage> client = client(deadAddress(), spec);
     assertThatThrownBy(() -> client.send(message(1, "a")).get(5, TimeUnit.SECONDS))
         .hasCauseInstanceOf(ConnectionClosedException.class);

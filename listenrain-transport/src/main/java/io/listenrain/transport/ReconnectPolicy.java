@@ -4,13 +4,15 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How long a client transport waits before dialing again after a failed attempt: exponential, capped, with jitter,
- * and optionally a limit on consecutive failed attempts after which the transport gives up (terminates; a pool then
- * evicts it). Immutable.
+ * How long a client transport waits before calling its channel generator again after a failed
+ * {@link io.listenrain.channel.ChannelGenerator#connect()} (a generator may itself retry and fail over inside one
+ * connect): exponential, capped, with jitter, and optionally a limit on consecutive failed connects after which the
+ * transport gives up (terminates; a pool then evicts it). While waiting, calls fail fast with
+ * {@link ConnectionClosedException}. Immutable.
  */
-public final class BackoffPolicy {
-  private static final BackoffPolicy DEFAULT =
-      new BackoffPolicy(Duration.ofSeconds(1), Duration.ofSeconds(120), 1.6, 0.2, Integer.MAX_VALUE);
+public final class ReconnectPolicy {
+  private static final ReconnectPolicy DEFAULT =
+      new ReconnectPolicy(Duration.ofSeconds(1), Duration.ofSeconds(120), 1.6, 0.2, Integer.MAX_VALUE);
 
   private final long initialNanos;
   private final long maxNanos;
@@ -18,7 +20,7 @@ public final class BackoffPolicy {
   private final double jitter;
   private final int maxAttempts;
 
-  private BackoffPolicy(Duration initial, Duration max, double multiplier, double jitter, int maxAttempts) {
+  private ReconnectPolicy(Duration initial, Duration max, double multiplier, double jitter, int maxAttempts) {
     if (initial.isNegative() || max.compareTo(initial) < 0 || multiplier < 1 || jitter < 0 || jitter >= 1
         || maxAttempts < 1) {
       throw new IllegalArgumentException("invalid backoff: initial=" + initial + " max=" + max + " multiplier="
@@ -35,13 +37,13 @@ public final class BackoffPolicy {
    * gRPC's connection backoff: 1 s initial, times 1.6 per failure, capped at 120 s, ±20 % jitter; never gives up on
    * retryable errors.
    */
-  public static BackoffPolicy defaults() {
+  public static ReconnectPolicy defaults() {
     return DEFAULT;
   }
 
-  public static BackoffPolicy of(Duration initial, Duration max, double multiplier, double jitter,
+  public static ReconnectPolicy of(Duration initial, Duration max, double multiplier, double jitter,
       int maxAttempts) {
-    return new BackoffPolicy(initial, max, multiplier, jitter, maxAttempts);
+    return new ReconnectPolicy(initial, max, multiplier, jitter, maxAttempts);
   }
 
   /** The delay before attempt {@code failures + 1}, after {@code failures >= 1} consecutive failed attempts. */
@@ -64,7 +66,7 @@ public final class BackoffPolicy {
 
   @Override
   public String toString() {
-    return "BackoffPolicy(initial=" + Duration.ofNanos(initialNanos) + ", max=" + Duration.ofNanos(maxNanos)
+    return "ReconnectPolicy(initial=" + Duration.ofNanos(initialNanos) + ", max=" + Duration.ofNanos(maxNanos)
         + ", x" + multiplier + ", jitter=" + jitter + ", maxAttempts=" + maxAttempts + ")";
   }
 }
