@@ -487,47 +487,51 @@ final class ClientTransport<M> implements Transport<M> {
   /** Ends a call whose pool entry this caller has removed: counts it and hands its ending to the executor. */
   private void ended(Call<M> call, Ending ending, M response, Throwable cause) {
     markEnded(call);
-    long id = call.msgId;
-    StateMachine<M> machine = call.machine;
-    Runnable task;
     switch (ending) {
       case RESPONSE:
         succeeded.increment();
-        task = () -> machine.process(id, response);
         break;
       case TIMEOUT:
         timedOut.increment();
-        task = () -> machine.timeout(id);
         break;
       default:
         failed.increment();
-        task = () -> machine.failed(id, cause);
         break;
     }
-    runCallback(task, response);
-    maybeFinishGracefulClose();
+    try {
+      executor.execute(() -> deliver(call, ending, response, cause));
+    } catch (RejectedExecutionException e) {
+      LOG.log(Level.WARNING, "callback executor rejected the ending of call " + call.msgId + " on " + key, e);
+      ReferenceCountUtil.release(response);
+    }
+    if (state == State.SHUTDOWN) {
+      maybeFinishGracefulClose();
+    }
+  }
+
+  /** Runs on the callback executor. */
+  private void deliver(Call<M> call, Ending ending, M response, Throwable cause) {
+    try {
+      switch (ending) {
+        case RESPONSE:
+          call.machine.process(call.msgId, response);
+          break;
+        case TIMEOUT:
+          call.machine.timeout(call.msgId);
+          break;
+        default:
+          call.machine.failed(call.msgId, cause);
+          break;
+      }
+    } catch (Throwable t) {
+      LOG.log(Level.WARNING, "state machine of call " + call.msgId + " on " + key + " threw", t);
+    }
   }
 
   private void markEnded(Call<M> call) {
     call.ended = true;
     if (call.inTimer) {
       timerCancels.offer(call);
-    }
-  }
-
-  private void runCallback(Runnable task, M message) {
-    Runnable guarded = () -> {
-      try {
-        task.run();
-      } catch (Throwable t) {
-        LOG.log(Level.WARNING, "state machine of " + key + " threw", t);
-      }
-    };
-    try {
-      executor.execute(guarded);
-    } catch (RejectedExecutionException e) {
-      LOG.log(Level.WARNING, "callback executor rejected a callback of " + key + "; dropping it", e);
-      ReferenceCountUtil.release(message);
     }
   }
 
