@@ -361,7 +361,7 @@ final class ClientTransport<M> implements Transport<M> {
           channel.flush();
         });
       }
-      conn = Connection.open(channel, DetachingPacketCodec.wrap(spec.packetCodec()), spec.newPacketQueue(),
+      conn = Connection.open(channel, spec.packetCodec(), spec.newPacketQueue(),
           handler);
     }
     synchronized (lock) {

@@ -50,7 +50,7 @@ final class NativeServer<M> implements Server {
     ServerConnection<M> sc = new ServerConnection<>(this, spec, router);
     connections.add(sc);
     accepted.increment();
-    sc.connection = Connection.open(ch, DetachingPacketCodec.wrap(spec.packetCodec()), spec.newPacketQueue(), sc);
+    sc.connection = Connection.open(ch, spec.packetCodec(), spec.newPacketQueue(), sc);
     if (closed) {
       sc.drain();
     }

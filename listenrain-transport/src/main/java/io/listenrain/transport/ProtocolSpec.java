@@ -2,6 +2,7 @@ package io.listenrain.transport;
 
 import io.listenrain.channel.ChannelGenerator;
 import io.listenrain.channel.ChannelOptions;
+import io.listenrain.channel.Dialer;
 import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.codec.MessageCodec;
 import io.listenrain.codec.PacketCodec;
@@ -9,7 +10,9 @@ import io.listenrain.exec.CallbackExecutors;
 import io.listenrain.state.StateMachinePool;
 import io.listenrain.state.StateMachinePools;
 import io.listenrain.timer.Ticker;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -62,7 +65,7 @@ public final class ProtocolSpec<M> {
     this.defaultTimeout = b.defaultTimeout;
     this.channelOptions = b.channelOptions;
     this.channelGenerators = b.channelGenerators != null ? b.channelGenerators
-        : key -> new FailoverDialer(key.endpoints(), b.channelOptions);
+        : key -> defaultDialer(key, b.channelOptions);
     this.packetQueues = b.packetQueues;
     this.executor = b.executor;
     this.stateMachinePools = b.stateMachinePools;
@@ -73,6 +76,19 @@ public final class ProtocolSpec<M> {
     this.connectionsPerKey = b.connectionsPerKey;
     this.maxTransports = b.maxTransports;
     this.maxWaitingForConnection = b.maxWaitingForConnection;
+  }
+
+  /**
+   * The default generator: one pass over the key's endpoints per connect (active first, then standbys, endpoints
+   * that failed recently last). Waiting between passes is the client transport's {@link ReconnectPolicy}.
+   */
+  private static ChannelGenerator defaultDialer(TransportKey key, ChannelOptions options) {
+    List<SocketAddress> endpoints = key.endpoints();
+    Dialer.Builder d = Dialer.builder().options(options).maxAttempts(1).endpoint(endpoints.get(0));
+    for (int i = 1; i < endpoints.size(); i++) {
+      d.standbyEndpoint(endpoints.get(i));
+    }
+    return d.build();
   }
 
   /** Starts a spec for protocol {@code name} with its message codec. */
