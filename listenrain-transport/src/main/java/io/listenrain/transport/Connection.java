@@ -244,7 +244,8 @@ public final class Connection {
       if (cumulation != null) {
         if (!cumulation.isReadable()) {
           releaseCumulation();
-        } else {
+        } else if (cumulation.refCnt() == 1) {
+          // Only when no packet slice is still out: compacting moves bytes under any retained slice of them.
           cumulation.discardSomeReadBytes();
         }
       }
