@@ -22,7 +22,9 @@ import javax.imageio.ImageIO;
 
 /**
  * Draws unary throughput (Gib/s, one direction) by payload size, one line per contender, one panel per parallelism,
- * with {@code java.awt} in headless mode. No chart library: axes, ticks, polylines and a legend.
+ * with {@code java.awt} in headless mode. No chart library: axes, ticks, polylines and a legend. The y axis is
+ * logarithmic (decades), shared by every panel: rows span four orders of magnitude (in-process gRPC hands objects
+ * over by reference), and a linear axis would flatten everything else. Cells with no completed call leave a gap.
  */
 public final class ThroughputChart {
   private static final int PANEL_W = 420;
@@ -72,11 +74,12 @@ public final class ThroughputChart {
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
       g.drawString(title, 10, 20);
+      double[] range = decades(unary);
       int i = 0;
       for (int par : parallels) {
         int px = (i % cols) * PANEL_W;
         int py = 30 + (i / cols) * PANEL_H;
-        drawPanel(g, px, py, par, xs, unary, seriesIndex);
+        drawPanel(g, px, py, par, xs, unary, seriesIndex, range[0], range[1]);
         i++;
       }
       drawLegend(g, 10, 30 + rows * PANEL_H + 4, width, seriesIndex);
@@ -96,30 +99,29 @@ public final class ThroughputChart {
   }
 
   private static void drawPanel(Graphics2D g, int px, int py, int parallel, List<Integer> xs,
-      List<CellResult> unary, Map<String, Integer> seriesIndex) {
+      List<CellResult> unary, Map<String, Integer> seriesIndex, double lo, double hi) {
     int x0 = px + MARGIN_L;
     int y0 = py + PANEL_H - MARGIN_B;
     int w = PANEL_W - MARGIN_L - MARGIN_R;
     int h = PANEL_H - MARGIN_T - MARGIN_B;
-    double max = unary.stream().filter(r -> r.cell().parallel() == parallel)
-        .mapToDouble(CellResult::gibPerSecond).max().orElse(1);
-    double top = niceCeiling(max);
+    double logLo = Math.log10(lo);
+    double span = Math.log10(hi) - logLo;
 
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
     g.setColor(Color.BLACK);
-    g.drawString(parallel + " outstanding call" + (parallel == 1 ? "" : "s"), x0, py + MARGIN_T - 12);
+    g.drawString(parallel + " outstanding call" + (parallel == 1 ? "" : "s"), x0 + 24, py + MARGIN_T - 12);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
     FontMetrics fm = g.getFontMetrics();
-    for (int t = 0; t <= 4; t++) {
-      double v = top * t / 4;
-      int y = y0 - (int) Math.round(h * (double) t / 4);
+    for (int d = 0; d <= (int) Math.round(span); d++) {
+      double v = Math.pow(10, logLo + d);
+      int y = y0 - (int) Math.round(h * d / span);
       g.setColor(new Color(0xe0e0e0));
       g.drawLine(x0, y, x0 + w, y);
       g.setColor(Color.DARK_GRAY);
-      String label = String.format(Locale.ROOT, v >= 10 ? "%.0f" : "%.1f", v);
+      String label = v >= 1 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%s", (float) v);
       g.drawString(label, x0 - 6 - fm.stringWidth(label), y + 4);
     }
-    g.drawString("Gib/s", px + 6, py + MARGIN_T - 12);
+    g.drawString("Gib/s (log)", px + 6, py + MARGIN_T - 12);
     for (int k = 0; k < xs.size(); k++) {
       int x = xFor(k, xs.size(), x0, w);
       String label = Units.bytes(xs.get(k));
@@ -139,12 +141,13 @@ public final class ThroughputChart {
         int payload = xs.get(k);
         CellResult r = unary.stream().filter(c -> c.contender().equals(s.getKey())
             && c.cell().parallel() == parallel && c.cell().payloadBytes() == payload).findFirst().orElse(null);
-        if (r == null) {
+        if (r == null || r.gibPerSecond() <= 0) {
           prevX = -1;
           continue;
         }
         int x = xFor(k, xs.size(), x0, w);
-        int y = y0 - (int) Math.round(h * Math.min(1, r.gibPerSecond() / top));
+        double frac = (Math.log10(r.gibPerSecond()) - logLo) / span;
+        int y = y0 - (int) Math.round(h * Math.max(0, Math.min(1, frac)));
         g.fillOval(x - 3, y - 3, 6, 6);
         if (prevX >= 0) {
           g.drawLine(prevX, prevY, x, y);
@@ -175,17 +178,22 @@ public final class ThroughputChart {
     return n == 1 ? x0 + w / 2 : x0 + 12 + (int) Math.round((w - 24) * (double) k / (n - 1));
   }
 
-  /** 1, 2, 2.5 or 5 times a power of ten, at least {@code v}. */
-  static double niceCeiling(double v) {
-    if (v <= 0) {
-      return 1;
-    }
-    double p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-      if (m * p >= v) {
-        return m * p;
+  /** The decades {@code [lo, hi]} that hold every positive throughput: powers of ten, at least one decade apart. */
+  static double[] decades(List<CellResult> results) {
+    double min = Double.MAX_VALUE;
+    double max = 0;
+    for (CellResult r : results) {
+      double v = r.gibPerSecond();
+      if (v > 0) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
       }
     }
-    return 10 * p;
+    if (max == 0) {
+      return new double[] {0.01, 1};
+    }
+    double lo = Math.pow(10, Math.floor(Math.log10(min)));
+    double hi = Math.pow(10, Math.ceil(Math.log10(max)));
+    return new double[] {lo, hi <= lo ? lo * 10 : hi};
   }
 }

@@ -63,12 +63,15 @@ class ReportsTest {
   }
 
   @Test
-  void theChartHasAPanelPerParallelismAndIsEmptyWithoutUnaryResults() {
+  void theChartSpansTheDecadesOfTheResultsAndIsEmptyWithoutUnaryResults() {
     BufferedImage img = ThroughputChart.render("t", RESULTS);
     assertThat(img).isNotNull();
     assertThat(img.getWidth()).isPositive();
     assertThat(ThroughputChart.render("t", List.of(RESULTS.get(6)))).isNull();
-    assertThat(ThroughputChart.niceCeiling(3.2)).isEqualTo(5.0);
-    assertThat(ThroughputChart.niceCeiling(0.18)).isEqualTo(0.2);
+    double[] range = ThroughputChart.decades(RESULTS);
+    assertThat(RESULTS.stream().filter(CellResult::ran).mapToDouble(CellResult::gibPerSecond))
+        .allSatisfy(v -> assertThat(v).isBetween(range[0], range[1]));
+    assertThat(range[0]).isEqualTo(0.01); // 1,000 calls/s x 4 KiB = 0.03 Gib/s
+    assertThat(range[1]).isEqualTo(1.0);
   }
 }
