@@ -12,11 +12,15 @@ import org.HdrHistogram.Histogram;
 /**
  * Runs one cell on an open session and measures it: warm-up, then the measured window (calls, latency percentiles,
  * process CPU, heap peak, allocation), then a drain that waits for every outstanding call, then a full GC for the
- * post-GC heap.
+ * post-GC heap. A window in which fewer calls completed than there are slots is extended (up to
+ * {@value #EXTENSION_FACTOR} times), so that slow cells still report a rate; rates always use the actual window.
  */
 public final class CellRunner {
   /** How long the drain after the window may take before outstanding calls are counted as failed. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  /** A window that saw fewer completions than slots is extended up to this many times its length. */
+  static final int EXTENSION_FACTOR = 4;
+  private static final long EXTENSION_STEP_NANOS = 10_000_000;
 
   private final LongSupplier ticker;
   private final Duration drainTimeout;
@@ -58,6 +62,13 @@ public final class CellRunner {
       loop.measuring(true);
 
       loop.runFor(windows.measure().toNanos());
+      // Slow cells (4 MiB x 64 on a busy machine) may complete nothing in a short window: extend it, in steps,
+      // until every slot has completed once on average, up to EXTENSION_FACTOR times the window.
+      long deadline = t0 + windows.measure().toNanos() * EXTENSION_FACTOR;
+      while (loop.completed() - done0 < cell.parallel() && loop.outstanding() > 0
+          && ticker.getAsLong() - deadline < 0) {
+        loop.runFor(EXTENSION_STEP_NANOS);
+      }
 
       loop.measuring(false);
       long t1 = ticker.getAsLong();

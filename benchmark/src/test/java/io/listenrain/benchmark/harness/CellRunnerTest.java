@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,24 @@ class CellRunnerTest {
     } finally {
       other.shutdownNow();
       other.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aWindowInWhichNoCallCompletesIsExtendedUntilEverySlotCompletedOnce() throws Exception {
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+    try {
+      // Each call takes 1.5 windows: an unextended window would see no completion at all.
+      Contender slow = contender((p, l) -> later.schedule(l::onResponse, 225, TimeUnit.MILLISECONDS));
+      CellResult r = new CellRunner(System::nanoTime, Duration.ofSeconds(5))
+          .run(slow, slow.open(), new CellSpec(Workload.UNARY, 64, 2), new Windows(Duration.ZERO,
+              Duration.ofMillis(150)));
+      assertThat(r.completed()).isGreaterThanOrEqualTo(2);
+      assertThat(r.measuredNanos()).isGreaterThan(Duration.ofMillis(150).toNanos());
+      assertThat(r.failed()).isZero();
+    } finally {
+      later.shutdownNow();
+      later.awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
