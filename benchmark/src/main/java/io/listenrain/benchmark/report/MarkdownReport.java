@@ -33,7 +33,7 @@ public final class MarkdownReport {
         .append(" complete calls on their I/O threads and are compared with the `direct` baseline.\n");
     sb.append("- Gib/s = calls/s × payload × 8 / 2^30, one direction. CPU % = process CPU time delta ÷ wall time ÷ ")
         .append("cores × 100 (100 = every core busy). Peak heap = sum of the heap pools' peaks during the window; ")
-        .append("post-GC = heap used after System.gc() at the end of the cell. alloc/call = heap bytes allocated by ")
+        .append("post-GC = heap used after System.gc() at the end of the cell; direct = direct memory in use at the end of the window (JDK pool + Netty's counter). alloc/call = heap bytes allocated by ")
         .append("all threads in the window ÷ calls. Latency from HdrHistogram, per call (streams: per message).\n\n");
 
     Map<Workload, List<CellResult>> byWorkload = new LinkedHashMap<>();
@@ -45,8 +45,8 @@ public final class MarkdownReport {
       String unit = w == Workload.UNARY ? "calls/s" : "msgs/s";
       sb.append("## ").append(w.label()).append("\n\n");
       sb.append("| payload | par | contender | mode | ").append(unit)
-          .append(" | Gib/s | x base | p50 | p99 | p99.9 | CPU % | peak heap MiB | post-GC MiB | alloc/call | failed |\n");
-      sb.append("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          .append(" | Gib/s | x base | p50 | p99 | p99.9 | CPU % | peak heap MiB | post-GC MiB | direct MiB | alloc/call | failed |\n");
+      sb.append("|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       Map<String, List<CellResult>> byCell = new LinkedHashMap<>();
       for (CellResult r : e.getValue()) {
         byCell.computeIfAbsent(r.cell().toString(), k -> new ArrayList<>()).add(r);
@@ -74,16 +74,17 @@ public final class MarkdownReport {
   private static String row(CellResult r, Baselines baselines) {
     CellSpec c = r.cell();
     if (!r.ran()) {
-      return String.format(Locale.ROOT, "| %s | %d | %s | %s | not run | | | | | | | | | | |",
+      return String.format(Locale.ROOT, "| %s | %d | %s | %s | not run | | | | | | | | | | | |",
           Units.bytes(c.payloadBytes()), c.parallel(), r.contender(), r.mode().label());
     }
     OptionalDouble ratio = baselines.ratio(r);
-    return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %d |",
+    return String.format(Locale.ROOT,
+        "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %d |",
         Units.bytes(c.payloadBytes()), c.parallel(), r.contender(), r.mode().label(),
         Units.rate(r.callsPerSecond()), Units.two(r.gibPerSecond()),
         ratio.isPresent() ? Units.two(ratio.getAsDouble()) : "-",
         Units.nanos(r.p50Nanos()), Units.nanos(r.p99Nanos()), Units.nanos(r.p999Nanos()),
         r.cpuPercentOfMachine(), Units.mib(r.peakHeapBytes()), Units.mib(r.postGcHeapBytes()),
-        r.allocatedPerCall() < 0 ? "-" : Units.bytes(r.allocatedPerCall()), r.failed());
+        Units.mib(r.directBytes()), r.allocatedPerCall() < 0 ? "-" : Units.bytes(r.allocatedPerCall()), r.failed());
   }
 }

@@ -45,7 +45,7 @@ class ReportsTest {
   void theMarkdownHasOneTablePerWorkloadAndListsCellsThatDidNotRun() {
     String md = MarkdownReport.render("T", List.of("ctx"), RESULTS, new Baselines(RESULTS, "epoll"));
     assertThat(md).contains("## unary").contains("## server-stream").contains("msgs/s")
-        .contains("| 4 KiB | 16 | x/direct | direct | 3,000 | 0.09 | 1.50 | 1 us | 2 us | 3 us | 25.0 | 10.0 | 5.0 | 100 B | 0 |")
+        .contains("| 4 KiB | 16 | x/direct | direct | 3,000 | 0.09 | 1.50 | 1 us | 2 us | 3 us | 25.0 | 10.0 | 5.0 | 0.0 | 100 B | 0 |")
         .contains("| 4 KiB | 16 | broken | - | not run |")
         .contains("- broken unary 4 KiB x16: cannot open: refused")
         .contains("CPU % = process CPU time delta");
