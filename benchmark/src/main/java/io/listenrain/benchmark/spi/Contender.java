@@ -12,9 +12,9 @@ import java.util.Set;
  *
  * <h2>Adding a contender</h2>
  * Implement this interface (or, for anything with a gRPC {@code ManagedChannelBuilder}/{@code ServerBuilder}, use
- * {@code io.listenrain.benchmark.contender.GrpcContender} with a {@code GrpcTransport}) and add it to
- * {@code io.listenrain.benchmark.contender.Contenders#all()}. Nothing else changes: the CLI, the tables, the chart
- * and the smoke test pick it up by name.
+ * {@code io.listenrain.benchmark.contender.GrpcContender} with a {@code GrpcTransport}) and add one line to the
+ * registry, {@code io.listenrain.benchmark.contender.Contenders}. Nothing else changes: the CLI, the tables, the
+ * chart and the smoke test pick it up by name.
  */
 public interface Contender {
 
