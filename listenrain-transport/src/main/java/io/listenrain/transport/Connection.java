@@ -6,6 +6,7 @@ import io.listenrain.codec.FrameTooLargeException;
 import io.listenrain.codec.PacketCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
@@ -44,6 +45,9 @@ import java.util.function.Consumer;
  * {@link #packetsOut()}, {@link #rejectedSends()} and {@link #queueDepth()} may be read from any thread.
  */
 public final class Connection {
+  /** Cumulations larger than this chain reads as components instead of copying them into one buffer. */
+  static final int COMPOSE_THRESHOLD = 256 * 1024;
+
   private final Channel channel;
   private final PacketCodec codec;
   private final PacketQueue queue;
@@ -286,8 +290,7 @@ public final class Connection {
         return;
       }
       bytesIn += data.readableBytes();
-      cumulation = cumulation == null ? data
-          : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(channel.alloc(), cumulation, data);
+      cumulation = cumulate(cumulation, data);
       try {
         ByteBuf packet;
         while (!handlerClosed && (packet = codec.decode(cumulation)) != null) {
@@ -306,8 +309,32 @@ public final class Connection {
         } else if (cumulation.refCnt() == 1) {
           // Only when no packet slice still points into it: discarding moves bytes under a live slice.
           cumulation.discardSomeReadBytes();
+        } else {
+          // Packets handed out still slice this buffer, and a shared cumulation is copied whole on every append:
+          // quadratic for a large packet arriving in many reads. Move the unread tail (the start of the next
+          // packet) into a buffer of its own instead; later reads then append to it in place.
+          ByteBuf tail = channel.alloc().buffer(cumulation.readableBytes());
+          tail.writeBytes(cumulation);
+          cumulation.release();
+          cumulation = tail;
         }
       }
+    }
+
+    /**
+     * Appends a read to the cumulation. Small cumulations are merged into one contiguous buffer (cheap to parse);
+     * once a cumulation would pass {@link #COMPOSE_THRESHOLD} (a large packet arriving in many reads) reads are
+     * chained as components instead, so a multi-megabyte packet is never reallocated and copied as it grows.
+     */
+    private ByteBuf cumulate(ByteBuf cumulation, ByteBuf data) {
+      if (cumulation == null) {
+        return data;
+      }
+      if (cumulation instanceof CompositeByteBuf
+          || cumulation.readableBytes() + (long) data.readableBytes() > COMPOSE_THRESHOLD) {
+        return ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(channel.alloc(), cumulation, data);
+      }
+      return ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(channel.alloc(), cumulation, data);
     }
 
     @Override
