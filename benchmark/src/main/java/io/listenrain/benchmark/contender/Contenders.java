@@ -35,8 +35,8 @@ public final class Contenders {
         name -> InProcessServerBuilder.forName(name),
         (name, server) -> InProcessChannelBuilder.forName(name))));
     add(r, true, List.of(new SocketEchoContender()));
-    add(r, true, List.of(RawListenRainContender.tcp()));
-    add(r, false, List.of(RawListenRainContender.unix(), RawListenRainContender.pipe()));
+    add(r, true, NativeListenRainContender.bothModes());
+    add(r, false, List.of(RawListenRainContender.tcp(), RawListenRainContender.unix(), RawListenRainContender.pipe()));
     return Collections.unmodifiableMap(r);
   }
 
