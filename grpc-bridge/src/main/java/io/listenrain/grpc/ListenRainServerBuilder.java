@@ -204,6 +204,10 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
+  ServerImplBuilder delegateForInternal() {
+    return delegate;
+  }
+
   void setStatsEnabled(boolean enabled) {
     delegate.setStatsEnabled(enabled);
   }
