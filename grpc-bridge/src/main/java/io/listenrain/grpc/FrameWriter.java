@@ -1,0 +1,105 @@
+package io.listenrain.grpc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds frames (type, flags, stream id, payload: everything after the u32 length, which the
+ * {@link io.listenrain.codec.LengthPrefixedPacketCodec} adds). Pure: no I/O, no state. Every method returns a new
+ * buffer the caller owns; {@link #data} takes ownership of its payload.
+ */
+final class FrameWriter {
+  private FrameWriter() {}
+
+  private static ByteBuf header(ByteBufAllocator alloc, int type, int flags, int streamId, int payloadLength) {
+    ByteBuf b = alloc.buffer(Wire.FRAME_HEADER_LENGTH + payloadLength);
+    b.writeByte(type).writeByte(flags).writeInt(streamId);
+    return b;
+  }
+
+  static ByteBuf settings(ByteBufAllocator alloc, Settings s) {
+    ByteBuf b = header(alloc, Wire.SETTINGS, 0, 0, Settings.encodedLength());
+    s.encode(b);
+    return b;
+  }
+
+  static ByteBuf settingsAck(ByteBufAllocator alloc) {
+    return header(alloc, Wire.SETTINGS, Wire.FLAG_ACK, 0, 0);
+  }
+
+  /**
+   * Client request HEADERS: {@code pathLength:u16 path authorityLength:u16 authority metadata}, path and authority in
+   * UTF-8.
+   */
+  static ByteBuf requestHeaders(ByteBufAllocator alloc, int streamId, String path, String authority,
+      byte[][] metadata) {
+    byte[] p = Wire.utf8(path);
+    byte[] a = Wire.utf8(authority == null ? "" : authority);
+    if (p.length > 0xffff || a.length > 0xffff) {
+      throw new IllegalArgumentException("method name or authority longer than 65535 bytes");
+    }
+    ByteBuf b = header(alloc, Wire.HEADERS, 0, streamId, 4 + p.length + a.length
+        + MetadataCodec.encodedLength(metadata));
+    b.writeShort(p.length).writeBytes(p).writeShort(a.length).writeBytes(a);
+    MetadataCodec.encode(metadata, b);
+    return b;
+  }
+
+  /** Server response HEADERS: {@code metadata}. */
+  static ByteBuf responseHeaders(ByteBufAllocator alloc, int streamId, byte[][] metadata) {
+    ByteBuf b = header(alloc, Wire.HEADERS, 0, streamId, MetadataCodec.encodedLength(metadata));
+    MetadataCodec.encode(metadata, b);
+    return b;
+  }
+
+  /** DATA: the payload as is. Takes ownership of {@code payload}; the result is a composite, nothing is copied. */
+  static ByteBuf data(ByteBufAllocator alloc, int streamId, boolean endStream, ByteBuf payload) {
+    ByteBuf h;
+    try {
+      h = header(alloc, Wire.DATA, endStream ? Wire.FLAG_END_STREAM : 0, streamId, 0);
+    } catch (Throwable t) {
+      payload.release();
+      throw t;
+    }
+    if (!payload.isReadable()) {
+      payload.release();
+      return h;
+    }
+    CompositeByteBuf c = alloc.compositeBuffer(2);
+    c.addComponent(true, h);
+    c.addComponent(true, payload);
+    return c;
+  }
+
+  /** TRAILERS: {@code code:u32 messageLength:u32 message metadata}, the message in UTF-8. */
+  static ByteBuf trailers(ByteBufAllocator alloc, int streamId, int code, String message, byte[][] metadata) {
+    byte[] m = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
+    ByteBuf b = header(alloc, Wire.TRAILERS, 0, streamId, 8 + m.length + MetadataCodec.encodedLength(metadata));
+    b.writeInt(code).writeInt(m.length).writeBytes(m);
+    MetadataCodec.encode(metadata, b);
+    return b;
+  }
+
+  /** RST: {@code errorCode:u32}. */
+  static ByteBuf rst(ByteBufAllocator alloc, int streamId, int errorCode) {
+    return header(alloc, Wire.RST, 0, streamId, 4).writeInt(errorCode);
+  }
+
+  /** WINDOW: {@code increment:u32}; stream 0 is the connection. */
+  static ByteBuf window(ByteBufAllocator alloc, int streamId, int increment) {
+    return header(alloc, Wire.WINDOW, 0, streamId, 4).writeInt(increment);
+  }
+
+  /** PING or its acknowledgement: {@code opaque:u64}. */
+  static ByteBuf ping(ByteBufAllocator alloc, boolean ack, long payload) {
+    return header(alloc, Wire.PING, ack ? Wire.FLAG_ACK : 0, 0, 8).writeLong(payload);
+  }
+
+  /** GOAWAY: {@code lastStreamId:u32 errorCode:u32 message}, the message in UTF-8 up to the frame's end. */
+  static ByteBuf goAway(ByteBufAllocator alloc, int lastStreamId, int errorCode, String message) {
+    byte[] m = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
+    return header(alloc, Wire.GOAWAY, 0, 0, 8 + m.length).writeInt(lastStreamId).writeInt(errorCode).writeBytes(m);
+  }
+}

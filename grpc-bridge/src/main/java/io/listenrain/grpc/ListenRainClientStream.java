@@ -1,0 +1,148 @@
+package io.listenrain.grpc;
+
+import io.grpc.Attributes;
+import io.grpc.CallOptions;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.internal.AbstractClientStream;
+import io.grpc.internal.StatsTraceContext;
+import io.grpc.internal.TransportTracer;
+import io.grpc.internal.WritableBuffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * The client half of one call. Outbound calls (app threads) become commands for the transport's I/O thread;
+ * inbound state ({@link State}) lives on that thread.
+ */
+final class ListenRainClientStream extends AbstractClientStream {
+  private final ListenRainClientTransport transport;
+  private final MethodDescriptor<?, ?> method;
+  private final State state;
+  private final Sink sink = new Sink();
+  private final boolean countedForInUse;
+  private final TransportTracer tracer;
+  private volatile String authority;
+
+  // I/O-thread state, owned by the transport.
+  final OutboundFlowController.StreamState out;
+  InboundFlowController.StreamFlow in;
+  Metadata pendingHeaders;
+  int id;
+  boolean started;
+  boolean finished;
+
+  ListenRainClientStream(ListenRainClientTransport transport, MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
+      StatsTraceContext statsTraceCtx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize) {
+    super(ByteBufWritableBuffer.allocator(ByteBufWritableBuffer.GC_HEAP, maxFrameSize), statsTraceCtx, tracer,
+        headers, callOptions, false);
+    this.transport = transport;
+    this.method = method;
+    this.tracer = tracer;
+    this.authority = transport.authority();
+    this.countedForInUse = io.grpc.internal.GrpcUtil.shouldBeCountedForInUse(callOptions);
+    this.state = new State(maxInboundMessageSize, statsTraceCtx, tracer, callOptions);
+    this.out = new OutboundFlowController.StreamState(state::onSentBytes);
+  }
+
+  MethodDescriptor<?, ?> method() {
+    return method;
+  }
+
+  String authorityValue() {
+    return authority;
+  }
+
+  boolean countedForInUse() {
+    return countedForInUse;
+  }
+
+  @Override
+  protected State transportState() {
+    return state;
+  }
+
+  @Override
+  protected Sink abstractClientStreamSink() {
+    return sink;
+  }
+
+  @Override
+  public void setAuthority(String authority) {
+    this.authority = authority;
+  }
+
+  @Override
+  public Attributes getAttributes() {
+    return transport.getAttributes();
+  }
+
+  /** Inbound state, on the I/O thread. */
+  final class State extends AbstractClientStream.TransportState {
+    State(int maxMessageSize, StatsTraceContext ctx, TransportTracer tracer, CallOptions callOptions) {
+      super(maxMessageSize, ctx, tracer, callOptions);
+    }
+
+    @Override
+    public void runOnTransportThread(Runnable r) {
+      transport.runOnLoop(r);
+    }
+
+    @Override
+    public void bytesRead(int numBytes) {
+      transport.bytesRead(ListenRainClientStream.this, numBytes);
+    }
+
+    @Override
+    public void deframeFailed(Throwable cause) {
+      transport.cancelOnLoop(ListenRainClientStream.this, Status.fromThrowable(cause));
+    }
+
+    @Override
+    protected void onStreamAllocated() {
+      super.onStreamAllocated();
+      getTransportTracer().reportLocalStreamStarted();
+    }
+
+    void headers(Metadata md) {
+      inboundHeadersReceived(md);
+    }
+
+    void data(ByteBuf buf) {
+      inboundDataReceived(new ByteBufReadableBuffer(buf));
+    }
+
+    void trailers(Metadata md, Status status) {
+      inboundTrailersReceived(md, status);
+    }
+
+    void allocated() {
+      onStreamAllocated();
+    }
+  }
+
+  /** Outbound calls from the application. */
+  private final class Sink implements AbstractClientStream.Sink {
+    @Override
+    public void writeHeaders(Metadata headers, byte[] payload) {
+      transport.commands(() -> transport.startStream(ListenRainClientStream.this, headers));
+    }
+
+    @Override
+    public void writeFrame(WritableBuffer frame, boolean endOfStream, boolean flush, int numMessages) {
+      ByteBuf buf = frame == null ? Unpooled.EMPTY_BUFFER : ((ByteBufWritableBuffer) frame).buf();
+      int n = buf.readableBytes();
+      if (n > 0) {
+        onSendingBytes(n);
+      }
+      tracer.reportMessageSent(numMessages);
+      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream));
+    }
+
+    @Override
+    public void cancel(Status status) {
+      transport.commands(() -> transport.cancelOnLoop(ListenRainClientStream.this, status));
+    }
+  }
+}

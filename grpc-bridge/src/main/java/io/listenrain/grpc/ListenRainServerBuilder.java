@@ -1,0 +1,218 @@
+package io.listenrain.grpc;
+
+import io.grpc.ForwardingServerBuilder;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerStreamTracer;
+import io.grpc.internal.GrpcUtil;
+import io.grpc.internal.InternalServer;
+import io.grpc.internal.KeepAliveManager;
+import io.grpc.internal.ServerImplBuilder;
+import io.listenrain.channel.ChannelOptions;
+import io.listenrain.channel.InProcessAddress;
+import io.listenrain.protocol.ServerProtocol;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds gRPC servers that accept ListenRain connections on a TCP port, a Unix domain socket or an in-process pipe
+ * name. Use it where you would use {@code NettyServerBuilder}; services do not change.
+ *
+ * <p>Defaults: 4 MiB max inbound message, 8 KiB max inbound metadata, 1 MiB flow-control windows, 64 KiB frames, no
+ * limit on concurrent calls, keepalive pings after 2 h idle, client pings allowed every 5 min, no idle or age limit.
+ */
+public final class ListenRainServerBuilder extends ForwardingServerBuilder<ListenRainServerBuilder> {
+  private static final long AS_LARGE_AS_INFINITE = TimeUnit.DAYS.toNanos(1000L);
+  private static final long MIN_MAX_CONNECTION_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1L);
+  private static final long MIN_MAX_CONNECTION_AGE_NANOS = TimeUnit.SECONDS.toNanos(1L);
+
+  private final ServerImplBuilder delegate;
+  private final SocketAddress address;
+  private final TransportConfig config = new TransportConfig();
+  private final List<ServerProtocol> nativeProtocols = new ArrayList<>();
+
+  private ListenRainServerBuilder(SocketAddress address) {
+    this.address = Objects.requireNonNull(address, "address");
+    this.delegate = new ServerImplBuilder(this::buildTransportServer);
+  }
+
+  /** A server on TCP {@code port} on all interfaces; 0 picks a free port. */
+  public static ListenRainServerBuilder forPort(int port) {
+    return new ListenRainServerBuilder(new InetSocketAddress(port));
+  }
+
+  /** A server on an {@link InetSocketAddress}, {@link UnixDomainSocketAddress} or {@link InProcessAddress}. */
+  public static ListenRainServerBuilder forAddress(SocketAddress address) {
+    return new ListenRainServerBuilder(Addresses.unwrap(address));
+  }
+
+  /** A server on the Unix domain socket at {@code path} (a stale socket file is replaced). */
+  public static ListenRainServerBuilder forUnixSocket(Path path) {
+    return new ListenRainServerBuilder(UnixDomainSocketAddress.of(path));
+  }
+
+  /** A server reachable through in-process pipes under {@code name}. */
+  public static ListenRainServerBuilder forInProcess(String name) {
+    return new ListenRainServerBuilder(new InProcessAddress(name));
+  }
+
+  @Override
+  protected ServerBuilder<?> delegate() {
+    return delegate;
+  }
+
+  /** Not supported: ListenRain has no TLS. */
+  @Override
+  public ListenRainServerBuilder useTransportSecurity(File certChain, File privateKey) {
+    throw new UnsupportedOperationException("ListenRain does not support TLS");
+  }
+
+  @Override
+  public ListenRainServerBuilder maxInboundMessageSize(int bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("negative max inbound message size: " + bytes);
+    }
+    config.maxInboundMessageSize = bytes;
+    return this;
+  }
+
+  @Override
+  public ListenRainServerBuilder maxInboundMetadataSize(int bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("max inbound metadata size must be positive: " + bytes);
+    }
+    config.maxInboundMetadataSize = bytes;
+    return this;
+  }
+
+  /** How long a connection may stay without reads before the server pings it (default 2 h). */
+  @Override
+  public ListenRainServerBuilder keepAliveTime(long time, TimeUnit unit) {
+    if (time <= 0) {
+      throw new IllegalArgumentException("keepalive time must be positive: " + time);
+    }
+    long nanos = KeepAliveManager.clampKeepAliveTimeInNanos(unit.toNanos(time));
+    config.serverKeepAliveTimeNanos = nanos >= AS_LARGE_AS_INFINITE
+        ? GrpcUtil.SERVER_KEEPALIVE_TIME_NANOS_DISABLED : nanos;
+    return this;
+  }
+
+  @Override
+  public ListenRainServerBuilder keepAliveTimeout(long timeout, TimeUnit unit) {
+    if (timeout <= 0) {
+      throw new IllegalArgumentException("keepalive timeout must be positive: " + timeout);
+    }
+    config.serverKeepAliveTimeoutNanos = KeepAliveManager.clampKeepAliveTimeoutInNanos(unit.toNanos(timeout));
+    return this;
+  }
+
+  @Override
+  public ListenRainServerBuilder permitKeepAliveTime(long time, TimeUnit unit) {
+    if (time < 0) {
+      throw new IllegalArgumentException("permit keepalive time must be non-negative: " + time);
+    }
+    config.permitKeepAliveTimeNanos = unit.toNanos(time);
+    return this;
+  }
+
+  @Override
+  public ListenRainServerBuilder permitKeepAliveWithoutCalls(boolean permit) {
+    config.permitKeepAliveWithoutCalls = permit;
+    return this;
+  }
+
+  @Override
+  public ListenRainServerBuilder maxConnectionIdle(long time, TimeUnit unit) {
+    if (time <= 0) {
+      throw new IllegalArgumentException("max connection idle must be positive: " + time);
+    }
+    long nanos = unit.toNanos(time);
+    config.maxConnectionIdleNanos = nanos >= AS_LARGE_AS_INFINITE ? Long.MAX_VALUE
+        : Math.max(nanos, MIN_MAX_CONNECTION_IDLE_NANOS);
+    return this;
+  }
+
+  @Override
+  public ListenRainServerBuilder maxConnectionAge(long time, TimeUnit unit) {
+    if (time <= 0) {
+      throw new IllegalArgumentException("max connection age must be positive: " + time);
+    }
+    long nanos = unit.toNanos(time);
+    config.maxConnectionAgeNanos = nanos >= AS_LARGE_AS_INFINITE ? Long.MAX_VALUE
+        : Math.max(nanos, MIN_MAX_CONNECTION_AGE_NANOS);
+    return this;
+  }
+
+  @Override
+  public ListenRainServerBuilder maxConnectionAgeGrace(long time, TimeUnit unit) {
+    if (time < 0) {
+      throw new IllegalArgumentException("max connection age grace must be non-negative: " + time);
+    }
+    long nanos = unit.toNanos(time);
+    config.maxConnectionAgeGraceNanos = nanos >= AS_LARGE_AS_INFINITE ? Long.MAX_VALUE : nanos;
+    return this;
+  }
+
+  /** The most concurrent calls a client may run on one connection; extra streams are refused (default: no limit). */
+  public ListenRainServerBuilder maxConcurrentCallsPerConnection(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max concurrent calls must be positive: " + max);
+    }
+    config.maxConcurrentStreams = max;
+    return this;
+  }
+
+  /** The receive window per stream and per connection, in bytes (default 1 MiB). */
+  public ListenRainServerBuilder flowControlWindow(int bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("flow control window must be positive: " + bytes);
+    }
+    config.flowControlWindow = bytes;
+    return this;
+  }
+
+  /** The largest DATA frame this end accepts, 16 KiB to 1 MiB (default 64 KiB). */
+  public ListenRainServerBuilder maxFrameSize(int bytes) {
+    config.maxFrameSize = TransportConfig.checkFrameSize(bytes);
+    return this;
+  }
+
+  /** Socket-level options for accepted channels (watermarks, allocator...). */
+  public ListenRainServerBuilder channelOptions(ChannelOptions options) {
+    config.channelOptions = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /** The live configuration, for tests that need values the public knobs clamp (such as sub-second keepalive). */
+  TransportConfig config() {
+    return config;
+  }
+
+  /**
+   * Shares the listening address with a native ListenRain protocol: each connection goes to gRPC if it starts with
+   * the gRPC preface, else to the first native protocol (in the order added) that recognises its first bytes; a
+   * protocol with a 0-byte preface takes whatever is left. Connections nobody claims are closed.
+   */
+  public ListenRainServerBuilder addNativeProtocol(ServerProtocol protocol) {
+    nativeProtocols.add(Objects.requireNonNull(protocol, "protocol"));
+    return this;
+  }
+
+  ServerImplBuilder delegateForInternal() {
+    return delegate;
+  }
+
+  void setStatsEnabled(boolean enabled) {
+    delegate.setStatsEnabled(enabled);
+  }
+
+  private InternalServer buildTransportServer(List<? extends ServerStreamTracer.Factory> tracerFactories) {
+    return new ListenRainServer(address, config.copy(), tracerFactories, nativeProtocols);
+  }
+}

@@ -1,0 +1,150 @@
+package io.listenrain.grpc;
+
+import io.grpc.Attributes;
+import io.grpc.InternalMetadata;
+import io.grpc.InternalStatus;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.internal.AbstractServerStream;
+import io.grpc.internal.StatsTraceContext;
+import io.grpc.internal.TransportTracer;
+import io.grpc.internal.WritableBuffer;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The server half of one call. Outbound calls (app threads) become commands for the transport's I/O thread; inbound
+ * state ({@link State}) lives on that thread.
+ */
+final class ListenRainServerStream extends AbstractServerStream {
+  private static final byte[] STATUS_NAME = InternalStatus.CODE_KEY.name().getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MESSAGE_NAME = InternalStatus.MESSAGE_KEY.name().getBytes(StandardCharsets.US_ASCII);
+
+  private final ListenRainServerTransport transport;
+  private final int id;
+  private final String authority;
+  private final Attributes attributes;
+  private final State state;
+  private final Sink sink = new Sink();
+  private final TransportTracer tracer;
+
+  // I/O-thread state, owned by the transport.
+  final OutboundFlowController.StreamState out;
+  final InboundFlowController.StreamFlow in;
+  boolean finished;
+
+  ListenRainServerStream(ListenRainServerTransport transport, int id, String authority, Attributes attributes,
+      StatsTraceContext ctx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize,
+      InboundFlowController.StreamFlow in) {
+    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize), ctx);
+    this.transport = transport;
+    this.id = id;
+    this.authority = authority;
+    this.attributes = attributes;
+    this.tracer = tracer;
+    this.state = new State(maxInboundMessageSize, ctx, tracer);
+    this.out = new OutboundFlowController.StreamState(state::onSentBytes);
+    this.in = in;
+  }
+
+  @Override
+  protected State transportState() {
+    return state;
+  }
+
+  @Override
+  protected Sink abstractServerStreamSink() {
+    return sink;
+  }
+
+  @Override
+  public int streamId() {
+    return id;
+  }
+
+  @Override
+  public Attributes getAttributes() {
+    return attributes;
+  }
+
+  @Override
+  public String getAuthority() {
+    return authority;
+  }
+
+  /** Serialized trailers without grpc-status and grpc-message, which TRAILERS carries in its own fields. */
+  static byte[][] serializeTrailers(Metadata trailers) {
+    byte[][] all = InternalMetadata.serialize(trailers);
+    byte[][] kept = new byte[all.length][];
+    int n = 0;
+    for (int i = 0; i + 1 < all.length; i += 2) {
+      if (Arrays.equals(all[i], STATUS_NAME) || Arrays.equals(all[i], MESSAGE_NAME)) {
+        continue;
+      }
+      kept[n++] = all[i];
+      kept[n++] = all[i + 1];
+    }
+    return n == all.length ? all : Arrays.copyOf(kept, n);
+  }
+
+  /** Inbound state, on the I/O thread. */
+  final class State extends AbstractServerStream.TransportState {
+    State(int maxMessageSize, StatsTraceContext ctx, TransportTracer tracer) {
+      super(maxMessageSize, ctx, tracer);
+    }
+
+    @Override
+    public void runOnTransportThread(Runnable r) {
+      transport.runOnLoop(r);
+    }
+
+    @Override
+    public void bytesRead(int numBytes) {
+      transport.bytesRead(ListenRainServerStream.this, numBytes);
+    }
+
+    @Override
+    public void deframeFailed(Throwable cause) {
+      transport.deframeFailed(ListenRainServerStream.this, Status.fromThrowable(cause));
+    }
+
+    void data(ByteBuf buf, boolean endOfStream) {
+      inboundDataReceived(new ByteBufReadableBuffer(buf), endOfStream);
+    }
+  }
+
+  /** Outbound calls from the application. */
+  private final class Sink implements AbstractServerStream.Sink {
+    @Override
+    public void writeHeaders(Metadata headers, boolean flush) {
+      byte[][] md = InternalMetadata.serialize(headers);
+      transport.commands(() -> transport.writeHeaders(ListenRainServerStream.this, md));
+    }
+
+    @Override
+    public void writeFrame(WritableBuffer frame, boolean flush, int numMessages) {
+      if (frame == null) {
+        return;
+      }
+      ByteBuf buf = ((ByteBufWritableBuffer) frame).buf();
+      int n = buf.readableBytes();
+      if (n > 0) {
+        onSendingBytes(n);
+      }
+      tracer.reportMessageSent(numMessages);
+      transport.commands(() -> transport.writeData(ListenRainServerStream.this, buf));
+    }
+
+    @Override
+    public void writeTrailers(Metadata trailers, boolean headersSent, Status status) {
+      byte[][] md = serializeTrailers(trailers);
+      transport.commands(() -> transport.writeTrailers(ListenRainServerStream.this, status, md));
+    }
+
+    @Override
+    public void cancel(Status status) {
+      transport.commands(() -> transport.cancelOnLoop(ListenRainServerStream.this, status, Wire.CANCEL));
+    }
+  }
+}

@@ -1,0 +1,544 @@
+package io.listenrain.grpc;
+
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.Attributes;
+import io.grpc.Grpc;
+import io.grpc.InternalChannelz.SocketStats;
+import io.grpc.InternalLogId;
+import io.grpc.InternalMetadata;
+import io.grpc.Metadata;
+import io.grpc.SecurityLevel;
+import io.grpc.ServerStreamTracer;
+import io.grpc.Status;
+import io.grpc.internal.GrpcAttributes;
+import io.grpc.internal.GrpcUtil;
+import io.grpc.internal.KeepAliveEnforcer;
+import io.grpc.internal.KeepAliveManager;
+import io.grpc.internal.MaxConnectionIdleManager;
+import io.grpc.internal.ServerTransport;
+import io.grpc.internal.ServerTransportListener;
+import io.grpc.internal.SharedResourceHolder;
+import io.grpc.internal.StatsTraceContext;
+import io.grpc.internal.TransportTracer;
+import io.listenrain.channel.Channel;
+import io.listenrain.codec.LengthPrefixedPacketCodec;
+import io.listenrain.transport.Connection;
+import io.listenrain.transport.ConnectionClosedException;
+import io.listenrain.transport.PacketHandler;
+import io.listenrain.transport.PacketQueues;
+import io.listenrain.transport.QueueFullException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server side of one ListenRain gRPC connection. All state lives on the connection's I/O thread; application
+ * threads reach it through an ordered {@link CommandQueue}, timers through {@link #commands}. Listener callbacks are
+ * made from the I/O thread, never under a lock.
+ */
+final class ListenRainServerTransport implements ServerTransport, PacketHandler, FrameReader.Listener {
+  private final Channel channel;
+  private final TransportConfig config;
+  private final List<? extends ServerStreamTracer.Factory> tracerFactories;
+  private final ScheduledExecutorService scheduler;
+  private final InternalLogId logId;
+  private final TransportTracer tracer;
+  private final ByteBufAllocator alloc;
+  private final EventExecutor loop;
+  private final FrameReader reader;
+  private final CommandQueue commandQueue;
+  private final SocketAddress remote;
+  private final SocketAddress local;
+
+  // I/O-thread state.
+  private ServerTransportListener listener;
+  private Connection conn;
+  private Attributes attributes = Attributes.EMPTY;
+  private final InboundFlowController inbound;
+  private final OutboundFlowController outbound;
+  private final IntObjectHashMap<ListenRainServerStream> streams = new IntObjectHashMap<>();
+  private Settings peer;
+  private int lastStreamId;
+  private boolean goAwaySent;
+  private volatile boolean shutdownRequested;
+  private boolean closeStarted;
+  private boolean closed;
+  private boolean terminated;
+  private KeepAliveEnforcer keepAliveEnforcer;
+  private MaxConnectionIdleManager idleManager;
+  private KeepAliveManager keepAlive;
+  private long keepAlivePingPayload;
+  private ScheduledFuture<?> maxAgeFuture;
+  private ScheduledFuture<?> graceFuture;
+
+  ListenRainServerTransport(Channel channel, TransportConfig config,
+      List<? extends ServerStreamTracer.Factory> tracerFactories) {
+    this.channel = channel;
+    this.config = config;
+    this.tracerFactories = tracerFactories;
+    this.scheduler = SharedResourceHolder.get(GrpcUtil.TIMER_SERVICE);
+    this.remote = Addresses.normalize(channel.remoteAddress());
+    this.local = Addresses.normalize(channel.localAddress());
+    this.logId = InternalLogId.allocate(getClass(), String.valueOf(remote));
+    this.tracer = config.tracerFactory.create();
+    this.alloc = channel.alloc();
+    this.loop = channel.executor();
+    this.reader = new FrameReader(true, config.maxFrameSize);
+    this.commandQueue = new CommandQueue(loop, this::writePending);
+    this.inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
+    this.outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
+  }
+
+  ByteBufAllocator alloc() {
+    return alloc;
+  }
+
+  /** Starts reading; called once, by the server, right after {@code transportCreated}. Any thread. */
+  void start(ServerTransportListener listener) {
+    runOnLoop(() -> {
+      this.listener = listener;
+      conn = Connection.open(new PrefaceChannel(channel), new LengthPrefixedPacketCodec(config.maxPacketLength()),
+          PacketQueues.bounded(config.outboundQueueCapacity), this);
+      send(FrameWriter.settings(alloc, config.localSettings()));
+    });
+  }
+
+  void commands(Runnable command) {
+    commandQueue.enqueue(command);
+  }
+
+  void runOnLoop(Runnable r) {
+    if (loop.inEventLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
+  }
+
+  private void writePending() {
+    if (!closed) {
+      outbound.writePending();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- lifecycle
+
+  @Override
+  public void shutdown() {
+    // Set at once, so that a request read before the GOAWAY command runs is refused, not served.
+    shutdownRequested = true;
+    commands(this::goAway);
+  }
+
+  private void goAway() {
+    if (goAwaySent || closed) {
+      return;
+    }
+    goAwaySent = true;
+    send(FrameWriter.goAway(alloc, lastStreamId, Wire.NO_ERROR, "server shutdown"));
+    maybeCloseIdle();
+  }
+
+  @Override
+  public void shutdownNow(Status reason) {
+    commands(() -> {
+      goAway();
+      for (ListenRainServerStream s : new ArrayList<>(streams.values())) {
+        send(FrameWriter.rst(alloc, s.streamId(), Wire.CANCEL));
+        finishStream(s);
+        s.transportState().transportReportStatus(reason);
+      }
+      closeConnection();
+    });
+  }
+
+  private void maybeCloseIdle() {
+    if (goAwaySent && streams.isEmpty()) {
+      closeConnection();
+    }
+  }
+
+  private void closeConnection() {
+    if (!closeStarted && conn != null) {
+      closeStarted = true;
+      conn.close();
+    }
+  }
+
+  @Override
+  public void connectionClosed(Connection connection, Throwable cause) {
+    closed = true;
+    Status s = Status.UNAVAILABLE.withDescription("connection closed").withCause(cause);
+    for (ListenRainServerStream st : new ArrayList<>(streams.values())) {
+      finishStream(st);
+      st.transportState().transportReportStatus(s);
+    }
+    if (keepAlive != null) {
+      keepAlive.onTransportTermination();
+    }
+    if (idleManager != null) {
+      idleManager.onTransportTermination();
+    }
+    if (maxAgeFuture != null) {
+      maxAgeFuture.cancel(false);
+    }
+    if (graceFuture != null) {
+      graceFuture.cancel(false);
+    }
+    if (!terminated) {
+      terminated = true;
+      SharedResourceHolder.release(GrpcUtil.TIMER_SERVICE, scheduler);
+      listener.transportTerminated();
+    }
+  }
+
+  @Override
+  public ScheduledExecutorService getScheduledExecutorService() {
+    return scheduler;
+  }
+
+  @Override
+  public ListenableFuture<SocketStats> getStats() {
+    return Futures.immediateFuture(new SocketStats(tracer.getStats(), local, remote,
+        SocketOptionsReader.read(conn), null));
+  }
+
+  @Override
+  public InternalLogId getLogId() {
+    return logId;
+  }
+
+  @Override
+  public String toString() {
+    return "ListenRainServerTransport[" + logId + " " + remote + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------- streams
+
+  void writeHeaders(ListenRainServerStream s, byte[][] md) {
+    if (s.finished) {
+      return;
+    }
+    outbound.enqueueControl(s.out, FrameWriter.responseHeaders(alloc, s.streamId(), md), null);
+    if (keepAliveEnforcer != null) {
+      keepAliveEnforcer.resetCounters();
+    }
+  }
+
+  void writeData(ListenRainServerStream s, ByteBuf buf) {
+    if (s.finished) {
+      buf.release();
+      return;
+    }
+    outbound.enqueueData(s.out, buf, false);
+    if (keepAliveEnforcer != null) {
+      keepAliveEnforcer.resetCounters();
+    }
+  }
+
+  void writeTrailers(ListenRainServerStream s, Status status, byte[][] md) {
+    if (s.finished) {
+      return;
+    }
+    ByteBuf frame = FrameWriter.trailers(alloc, s.streamId(), status.getCode().value(), status.getDescription(), md);
+    outbound.enqueueControl(s.out, frame, () -> {
+      finishStream(s);
+      s.transportState().complete();
+    });
+  }
+
+  void cancelOnLoop(ListenRainServerStream s, Status status, int errorCode) {
+    if (s.finished) {
+      return;
+    }
+    send(FrameWriter.rst(alloc, s.streamId(), errorCode));
+    finishStream(s);
+    s.transportState().transportReportStatus(status);
+  }
+
+  void deframeFailed(ListenRainServerStream s, Status status) {
+    runOnLoop(() -> {
+      if (s.finished) {
+        return;
+      }
+      // Best effort: tell the client why, then reset.
+      send(FrameWriter.trailers(alloc, s.streamId(), status.getCode().value(), status.getDescription(),
+          new byte[0][]));
+      cancelOnLoop(s, status, Wire.CANCEL);
+    });
+  }
+
+  void bytesRead(ListenRainServerStream s, int n) {
+    runOnLoop(() -> {
+      if (!closed) {
+        inbound.bytesRead(s.streamId(), s.in, n);
+      }
+    });
+  }
+
+  private void finishStream(ListenRainServerStream s) {
+    if (s.finished) {
+      return;
+    }
+    s.finished = true;
+    streams.remove(s.streamId());
+    inbound.streamDone(s.in);
+    outbound.cancel(s.out);
+    if (streams.isEmpty()) {
+      if (keepAliveEnforcer != null) {
+        keepAliveEnforcer.onTransportIdle();
+      }
+      if (idleManager != null) {
+        idleManager.onTransportIdle();
+      }
+      if (keepAlive != null) {
+        keepAlive.onTransportIdle();
+      }
+    }
+    if (!closed) {
+      maybeCloseIdle();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------- I/O
+
+  private void send(ByteBuf frame) {
+    Connection c = conn;
+    if (c == null || closed) {
+      frame.release();
+      return;
+    }
+    try {
+      c.send(frame);
+    } catch (ConnectionClosedException e) {
+      // released by send
+    } catch (QueueFullException e) {
+      c.abort(e);
+    }
+  }
+
+  private void sendWindow(int streamId, int increment) {
+    send(FrameWriter.window(alloc, streamId, increment));
+  }
+
+  @Override
+  public void packetReceived(Connection connection, ByteBuf packet) {
+    try {
+      if (keepAlive != null) {
+        keepAlive.onDataReceived();
+      }
+      if (peer == null && packet.readableBytes() > 0 && packet.getUnsignedByte(packet.readerIndex()) != Wire.SETTINGS) {
+        throw new GrpcProtocolException("the first frame must be SETTINGS");
+      }
+      reader.read(packet, this);
+    } catch (GrpcProtocolException e) {
+      if (!closeStarted) {
+        send(FrameWriter.goAway(alloc, lastStreamId, Wire.PROTOCOL_ERROR, e.getMessage()));
+        closeStarted = true;
+        conn.close();
+      }
+    } finally {
+      packet.release();
+    }
+  }
+
+  @Override
+  public void readComplete(Connection connection) {
+    writePending();
+  }
+
+  // ---------------------------------------------------------------------------------------------- frames
+
+  @Override
+  public void settings(Settings settings) {
+    send(FrameWriter.settingsAck(alloc));
+    if (peer != null) {
+      return;
+    }
+    peer = settings;
+    outbound.applyPeerSettings(settings);
+    Attributes attrs = Attributes.newBuilder()
+        .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, remote)
+        .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, local)
+        .set(GrpcAttributes.ATTR_SECURITY_LEVEL,
+            "pipe".equals(channel.kind()) ? SecurityLevel.PRIVACY_AND_INTEGRITY : SecurityLevel.NONE)
+        .build();
+    attributes = listener.transportReady(attrs);
+    startPolicing();
+  }
+
+  private void startPolicing() {
+    keepAliveEnforcer = new KeepAliveEnforcer(config.permitKeepAliveWithoutCalls, config.permitKeepAliveTimeNanos,
+        TimeUnit.NANOSECONDS);
+    if (config.maxConnectionIdleNanos != Long.MAX_VALUE) {
+      idleManager = new MaxConnectionIdleManager(config.maxConnectionIdleNanos);
+      idleManager.start(this::shutdown, scheduler);
+    }
+    if (config.serverKeepAliveTimeNanos != GrpcUtil.SERVER_KEEPALIVE_TIME_NANOS_DISABLED) {
+      keepAlive = new KeepAliveManager(new ServerPinger(), scheduler, config.serverKeepAliveTimeNanos,
+          config.serverKeepAliveTimeoutNanos, true);
+      keepAlive.onTransportStarted();
+    }
+    if (config.maxConnectionAgeNanos != Long.MAX_VALUE) {
+      // +-10 % jitter, so connections opened together do not all go away together.
+      long age = (long) (config.maxConnectionAgeNanos * (0.9 + ThreadLocalRandom.current().nextDouble() * 0.2));
+      maxAgeFuture = scheduler.schedule(() -> commands(() -> {
+        goAway();
+        if (config.maxConnectionAgeGraceNanos != Long.MAX_VALUE && !closed) {
+          graceFuture = scheduler.schedule(
+              () -> shutdownNow(Status.UNAVAILABLE.withDescription("max connection age grace period ended")),
+              config.maxConnectionAgeGraceNanos, TimeUnit.NANOSECONDS);
+        }
+      }), age, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Server keepalive: pings an idle client, and closes the connection when no answer comes in time. */
+  private final class ServerPinger implements KeepAliveManager.KeepAlivePinger {
+    @Override
+    public void ping() {
+      commands(() -> {
+        keepAlivePingPayload = ThreadLocalRandom.current().nextLong();
+        send(FrameWriter.ping(alloc, false, keepAlivePingPayload));
+        tracer.reportKeepAliveSent();
+      });
+    }
+
+    @Override
+    public void onPingTimeout() {
+      shutdownNow(Status.UNAVAILABLE.withDescription("keepalive ping not answered"));
+    }
+  }
+
+  @Override
+  public void settingsAck() {}
+
+  @Override
+  public void requestHeaders(int streamId, String path, String authority, byte[][] metadata) {
+    if ((streamId & 1) == 0 || streamId <= lastStreamId) {
+      throw new GrpcProtocolException("bad client stream id " + streamId + " (last " + lastStreamId + ")");
+    }
+    if (shutdownRequested && !goAwaySent) {
+      goAway(); // announce it before refusing, so the client retries elsewhere
+    }
+    if (goAwaySent || closeStarted) {
+      send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
+      return;
+    }
+    lastStreamId = streamId;
+    if (streams.size() >= config.maxConcurrentStreams) {
+      send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
+      return;
+    }
+    long size = MetadataCodec.size(metadata);
+    if (size > config.maxInboundMetadataSize) {
+      send(FrameWriter.trailers(alloc, streamId, Status.Code.RESOURCE_EXHAUSTED.value(),
+          "Request metadata size exceeded (" + size + " > " + config.maxInboundMetadataSize + ")", new byte[0][]));
+      return;
+    }
+    Metadata headers = InternalMetadata.newMetadata(metadata.length / 2, metadata);
+    StatsTraceContext ctx = StatsTraceContext.newServerContext(tracerFactories, path, headers);
+    ListenRainServerStream s = new ListenRainServerStream(this, streamId, authority.isEmpty() ? null : authority,
+        attributes, ctx, tracer, config.maxFrameSize, config.maxInboundMessageSize, inbound.newStream());
+    streams.put(streamId, s);
+    outbound.activate(s.out, streamId);
+    if (streams.size() == 1) {
+      keepAliveEnforcer.onTransportActive();
+      if (idleManager != null) {
+        idleManager.onTransportActive();
+      }
+      if (keepAlive != null) {
+        keepAlive.onTransportActive();
+      }
+    }
+    listener.streamCreated(s, path, headers);
+    s.transportState().onStreamAllocated();
+  }
+
+  @Override
+  public void responseHeaders(int streamId, byte[][] metadata) {
+    throw new AssertionError("a server reader decodes request HEADERS");
+  }
+
+  @Override
+  public void data(int streamId, ByteBuf payload, boolean endStream) {
+    ListenRainServerStream s = streams.get(streamId);
+    int n = payload.readableBytes();
+    if (s == null) {
+      payload.release();
+      inbound.receivedForClosedStream(n);
+      return;
+    }
+    try {
+      inbound.received(s.in, n);
+    } catch (GrpcProtocolException e) {
+      payload.release();
+      throw e;
+    }
+    s.transportState().data(payload, endStream);
+  }
+
+  @Override
+  public void trailers(int streamId, int code, String message, byte[][] metadata) {
+    throw new GrpcProtocolException("the client sent TRAILERS");
+  }
+
+  @Override
+  public void rst(int streamId, int errorCode) {
+    ListenRainServerStream s = streams.get(streamId);
+    if (s == null) {
+      return;
+    }
+    finishStream(s);
+    s.transportState().transportReportStatus(Status.CANCELLED.withDescription("cancelled by the client"));
+  }
+
+  @Override
+  public void window(int streamId, int increment) {
+    if (streamId == 0) {
+      outbound.connectionWindowUpdate(increment);
+    } else {
+      ListenRainServerStream s = streams.get(streamId);
+      if (s != null) {
+        outbound.streamWindowUpdate(s.out, increment);
+      }
+    }
+  }
+
+  @Override
+  public void ping(boolean ack, long payload) {
+    if (ack) {
+      if (payload == keepAlivePingPayload && keepAlive != null) {
+        keepAlive.onDataReceived();
+      }
+      return;
+    }
+    if (keepAliveEnforcer != null && !keepAliveEnforcer.pingAcceptable()) {
+      send(FrameWriter.goAway(alloc, lastStreamId, Wire.ENHANCE_YOUR_CALM, "too_many_pings"));
+      goAwaySent = true;
+      Status s = Status.RESOURCE_EXHAUSTED.withDescription("too many pings from the client");
+      for (ListenRainServerStream st : new ArrayList<>(streams.values())) {
+        finishStream(st);
+        st.transportState().transportReportStatus(s);
+      }
+      closeConnection();
+      return;
+    }
+    send(FrameWriter.ping(alloc, true, payload));
+  }
+
+  @Override
+  public void goAway(int lastStreamId, int errorCode, String message) {
+    // The client is leaving: finish what is in flight, accept nothing new.
+    goAway();
+  }
+}

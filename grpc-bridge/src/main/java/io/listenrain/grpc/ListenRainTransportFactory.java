@@ -1,0 +1,67 @@
+package io.listenrain.grpc;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.ChannelLogger;
+import io.grpc.internal.AtomicBackoff;
+import io.grpc.internal.ClientTransportFactory;
+import io.grpc.internal.ConnectionClientTransport;
+import io.grpc.internal.GrpcUtil;
+import io.grpc.internal.SharedResourceHolder;
+import io.listenrain.channel.InProcessAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Builds client transports for one channel; holds the shared timer until closed. */
+final class ListenRainTransportFactory implements ClientTransportFactory {
+  static final Collection<Class<? extends SocketAddress>> ADDRESS_TYPES = Collections.unmodifiableList(
+      Arrays.asList(InetSocketAddress.class, UnixDomainSocketAddress.class, InProcessAddress.class,
+          ListenRainSocketAddress.class));
+
+  private final TransportConfig config;
+  private final AtomicBackoff keepAliveBackoff;
+  private final ScheduledExecutorService scheduler = SharedResourceHolder.get(GrpcUtil.TIMER_SERVICE);
+  private boolean closed;
+
+  ListenRainTransportFactory(TransportConfig config) {
+    this.config = config;
+    this.keepAliveBackoff = new AtomicBackoff("keepalive time nanos", config.keepAliveTimeNanos);
+  }
+
+  @Override
+  public ConnectionClientTransport newClientTransport(SocketAddress address, ClientTransportOptions options,
+      ChannelLogger logger) {
+    if (closed) {
+      throw new IllegalStateException("the transport factory is closed");
+    }
+    return new ListenRainClientTransport(Addresses.unwrap(address), options.getAuthority(), options.getUserAgent(),
+        options.getEagAttributes(), config, scheduler, keepAliveBackoff.getState());
+  }
+
+  @Override
+  public ScheduledExecutorService getScheduledExecutorService() {
+    return scheduler;
+  }
+
+  @Override
+  public SwapChannelCredentialsResult swapChannelCredentials(ChannelCredentials channelCreds) {
+    return null;
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      SharedResourceHolder.release(GrpcUtil.TIMER_SERVICE, scheduler);
+    }
+  }
+
+  @Override
+  public Collection<Class<? extends SocketAddress>> getSupportedSocketAddressTypes() {
+    return ADDRESS_TYPES;
+  }
+}

@@ -1,0 +1,65 @@
+package io.listenrain.grpc;
+
+import io.grpc.internal.GrpcUtil;
+import io.grpc.internal.TransportTracer;
+import io.listenrain.channel.ChannelOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The knobs shared by the client and server transports, with safe defaults. Builders fill a copy; transports only
+ * read it.
+ */
+final class TransportConfig implements Cloneable {
+  /** Default maximum DATA frame payload: 64 KiB (range 16 KiB to 1 MiB). */
+  static final int DEFAULT_MAX_FRAME_SIZE = Settings.DEFAULT_MAX_FRAME_SIZE;
+  /** Default stream and connection window, as grpc-netty: 1 MiB. */
+  static final int DEFAULT_FLOW_CONTROL_WINDOW = Settings.DEFAULT_WINDOW;
+
+  int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  int flowControlWindow = DEFAULT_FLOW_CONTROL_WINDOW;
+  int maxInboundMessageSize = GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE;
+  int maxInboundMetadataSize = GrpcUtil.DEFAULT_MAX_HEADER_LIST_SIZE;
+  int maxConcurrentStreams = Integer.MAX_VALUE;
+  int outboundQueueCapacity = 64 * 1024;
+  ChannelOptions channelOptions = ChannelOptions.defaults();
+  TransportTracer.Factory tracerFactory = TransportTracer.getDefaultFactory();
+
+  // Client keepalive.
+  long keepAliveTimeNanos = GrpcUtil.KEEPALIVE_TIME_NANOS_DISABLED;
+  long keepAliveTimeoutNanos = GrpcUtil.DEFAULT_KEEPALIVE_TIMEOUT_NANOS;
+  boolean keepAliveWithoutCalls;
+
+  // Server policing.
+  long serverKeepAliveTimeNanos = GrpcUtil.DEFAULT_SERVER_KEEPALIVE_TIME_NANOS;
+  long serverKeepAliveTimeoutNanos = GrpcUtil.DEFAULT_SERVER_KEEPALIVE_TIMEOUT_NANOS;
+  long permitKeepAliveTimeNanos = TimeUnit.MINUTES.toNanos(5);
+  boolean permitKeepAliveWithoutCalls;
+  long maxConnectionIdleNanos = Long.MAX_VALUE;
+  long maxConnectionAgeNanos = Long.MAX_VALUE;
+  long maxConnectionAgeGraceNanos = Long.MAX_VALUE;
+
+  Settings localSettings() {
+    return new Settings(maxFrameSize, flowControlWindow, flowControlWindow, maxConcurrentStreams,
+        maxInboundMetadataSize);
+  }
+
+  /** The packet limit: any frame up to 1 MiB (HEADERS, TRAILERS) or the DATA limit, plus the frame header. */
+  int maxPacketLength() {
+    return Math.max(maxFrameSize, Wire.MAX_CONTROL_FRAME) + Wire.FRAME_HEADER_LENGTH;
+  }
+
+  TransportConfig copy() {
+    try {
+      return (TransportConfig) super.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static int checkFrameSize(int size) {
+    if (size < Wire.MIN_MAX_FRAME_SIZE || size > Wire.MAX_MAX_FRAME_SIZE) {
+      throw new IllegalArgumentException("max frame size must be in [16 KiB, 1 MiB]: " + size);
+    }
+    return size;
+  }
+}
