@@ -35,6 +35,10 @@ public final class Contenders {
         name -> InProcessServerBuilder.forName(name),
         (name, server) -> InProcessChannelBuilder.forName(name))));
     add(r, true, List.of(new SocketEchoContender()));
+    add(r, true, GrpcContender.bothModes("listenrain-grpc", "tcp", ListenRainTransports.tcp()));
+    add(r, true, GrpcContender.bothModes("listenrain-grpc", "unix", ListenRainTransports.unix(),
+        NettyTransports::epollAvailable));
+    add(r, true, GrpcContender.bothModes("listenrain-grpc", "pipe", ListenRainTransports.pipe()));
     add(r, true, NativeListenRainContender.bothModes());
     add(r, false, List.of(RawListenRainContender.tcp(), RawListenRainContender.unix(), RawListenRainContender.pipe()));
     return Collections.unmodifiableMap(r);
