@@ -16,7 +16,7 @@ import java.util.Locale;
 
 /**
  * The {@code ./listenrain} command line: {@code demo} runs a native request/response over real TCP, in process;
- * {@code serve} and {@code call} are the gRPC example's (wired by the gRPC example).
+ * {@code serve} runs the example services (gRPC and native on one port) and {@code call} calls them.
  */
 public final class Cli {
   private Cli() {}
@@ -39,9 +39,9 @@ public final class Cli {
       case "demo":
         return demo(out);
       case "serve":
+        return ServeCommand.run(args, out);
       case "call":
-        err.println("listenrain " + command + ": not wired yet");
-        return 2;
+        return CallCommand.run(args, out, err);
       default:
         err.println("usage: listenrain demo | serve | call | bench");
         return 2;

@@ -25,11 +25,20 @@ class CliTest {
   }
 
   @Test
-  void grpcCommandsAreNotWiredYet() throws Exception {
+  void anUnknownCommandPrintsTheUsageAndFails() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Cli.run(new String[] {"serve"}, new PrintStream(new ByteArrayOutputStream(), true,
+    int code = Cli.run(new String[] {"frobnicate"}, new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("not wired yet");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: listenrain demo | serve | call | bench");
+  }
+
+  @Test
+  void callWithAnUnknownArgumentFailsBeforeDialing() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Cli.run(new String[] {"call", "--bogus"}, new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown argument --bogus");
   }
 }

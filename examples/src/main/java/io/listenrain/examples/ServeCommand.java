@@ -1,0 +1,95 @@
+package io.listenrain.examples;
+
+import io.grpc.Server;
+import io.listenrain.codec.BytesMessage;
+import io.listenrain.codec.RawBytesMessageCodec;
+import io.listenrain.examples.greeter.GreeterService;
+import io.listenrain.grpc.ListenRainServerBuilder;
+import io.listenrain.protocol.Protocol;
+import io.listenrain.protocol.ProtocolRegisterTable;
+import io.listenrain.transport.ProtocolSpec;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./listenrain serve [--port N | --unix PATH]}: one listening address serving the gRPC greeter and echo
+ * services over ListenRain and, on the same port, the native echo protocol (raw bytes); connections are told apart
+ * by their first bytes. Runs until the process is stopped.
+ */
+final class ServeCommand {
+  /** The native protocol's name, shared with {@link CallCommand}. */
+  static final String NATIVE_ECHO = "echo";
+
+  private ServeCommand() {}
+
+  static ProtocolSpec<BytesMessage> nativeEchoSpec() {
+    return ProtocolSpec.builder(NATIVE_ECHO, RawBytesMessageCodec.instance()).build();
+  }
+
+  /** A running server; {@link #close()} stops it. */
+  static final class Running implements AutoCloseable {
+    final Server grpc;
+    final ProtocolRegisterTable table;
+
+    Running(Server grpc, ProtocolRegisterTable table) {
+      this.grpc = grpc;
+      this.table = table;
+    }
+
+    /** Stops accepting, lets running calls finish for up to 5 s, then cancels the rest. */
+    @Override
+    public void close() {
+      grpc.shutdown();
+      try {
+        if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+          grpc.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        grpc.shutdownNow();
+        Thread.currentThread().interrupt();
+      } finally {
+        table.close();
+      }
+    }
+  }
+
+  /** Starts the services on {@code endpoint}. */
+  static Running start(Endpoint endpoint) throws Exception {
+    ProtocolRegisterTable table = new ProtocolRegisterTable();
+    try {
+      Protocol<BytesMessage> echo = table.register(nativeEchoSpec());
+      ListenRainServerBuilder builder = endpoint.unixPath != null
+          ? ListenRainServerBuilder.forUnixSocket(endpoint.unixPath)
+          : ListenRainServerBuilder.forAddress(endpoint.bindAddress());
+      Server grpc = builder
+          .addService(new GreeterService())
+          .addService(new EchoService())
+          .addNativeProtocol(echo.serverProtocol((response, msgId, request) -> response.send(request)))
+          .build()
+          .start();
+      return new Running(grpc, table);
+    } catch (Exception | Error e) {
+      table.close();
+      throw e;
+    }
+  }
+
+  static int run(String[] args, PrintStream out) throws Exception {
+    Endpoint endpoint = Endpoint.parse(args, 1);
+    Running running = start(endpoint);
+    out.println("listenrain serve: " + running.grpc.getListenSockets()
+        + " — gRPC (listenrain.greeter.Greeter, listenrain.echo.EchoService) and native \"" + NATIVE_ECHO
+        + "\" (raw bytes) on the same address; Ctrl-C stops");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        running.close();
+      } finally {
+        stopped.countDown();
+      }
+    }, "listenrain-serve-stop"));
+    stopped.await();
+    return 0;
+  }
+}
