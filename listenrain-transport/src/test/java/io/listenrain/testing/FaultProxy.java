@@ -120,7 +120,8 @@ public final class FaultProxy implements AutoCloseable {
 
   /**
    * While on, new client connections are accepted and then reset at once instead of being connected upstream (a
-   * server that is down behind a load balancer).
+   * server that is down behind a load balancer). Applies to connections the proxy's event loop has not yet taken
+   * over, which can include one whose {@code connect} already returned in the client.
    */
   public FaultProxy refuseUpstream(boolean on) {
     this.refuseUpstream = on;
