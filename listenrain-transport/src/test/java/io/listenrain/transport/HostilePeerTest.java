@@ -70,6 +70,10 @@ class HostilePeerTest {
     });
   }
 
+  private static byte[] headerAndTrickle(long declared) {
+    return java.nio.ByteBuffer.allocate(7).putInt((int) declared).put(new byte[] {1, 2, 3}).array();
+  }
+
   /** Reads {@code n} length-prefixed requests off {@code in}. */
   private static void readRequests(DataInputStream in, int n) throws IOException {
     for (int i = 0; i < n; i++) {
@@ -77,7 +81,7 @@ class HostilePeerTest {
     }
   }
 
-  /** Whether the client closed its side: EOF or reset within 5 s. */
+  /** Whether the peer closed its side: EOF or reset within 5 s. */
   private static boolean closedByClient(Socket s) throws IOException {
     s.setSoTimeout(5000);
     InputStream in = s.getInputStream();
@@ -111,10 +115,9 @@ class HostilePeerTest {
     }
     try (Socket s = accepted.get(5, TimeUnit.SECONDS)) {
       readRequests(new DataInputStream(s.getInputStream()), 3);
-      DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      out.writeInt((int) declared);
-      out.write(new byte[] {1, 2, 3}); // a trickle of body that must never be waited for
-      out.flush();
+      // One write: the header and a trickle of body that must never be waited for (a second write could meet the
+      // reset).
+      s.getOutputStream().write(headerAndTrickle(declared));
       long t0 = System.nanoTime();
       for (CompletableFuture<BytesMessage> call : calls) {
         assertFailedWith(call, FrameTooLargeException.class);
@@ -124,6 +127,23 @@ class HostilePeerTest {
     }
     assertThat(alloc.maxRequested()).as("largest allocation request").isLessThan(1 << 20);
     assertThat(client.stats().inFlight()).isZero();
+  }
+
+  @ParameterizedTest(name = "declared length {0}")
+  @ValueSource(longs = {0x7fff_ffffL, 0xffff_ffffL})
+  void hugeDeclaredRequestLengthMakesTheServerCloseOnThatReadWithoutAllocating(long declared) throws Exception {
+    MaxRequestAllocator alloc = new MaxRequestAllocator();
+    Server server = ServerTransports.listen(NativeFixtures.ANY_LOOPBACK,
+        bytesSpec().channelOptions(ChannelOptions.defaults().withAllocator(alloc)).build(), NativeFixtures.echo());
+    try (Socket s = new Socket()) {
+      s.connect(server.localAddress(), 5000);
+      s.getOutputStream().write(headerAndTrickle(declared));
+      assertThat(closedByClient(s)).as("closed by the server").isTrue();
+      assertThat(server.stats().requests()).isZero();
+    } finally {
+      server.shutdownNow();
+    }
+    assertThat(alloc.maxRequested()).as("largest allocation request").isLessThan(1 << 20);
   }
 
   @ParameterizedTest(name = "{0}-byte response")
