@@ -63,6 +63,11 @@ final class ClientTransport<M> implements Transport<M> {
   private final DeadlineTimer<Call<M>> timer; // timer thread only
   private final ScheduledFuture<?> tickTask;
   private volatile int timerSize;
+  private final long readTimeoutNanos; // 0: off
+  // Timer thread only: the read-timeout watch of the current connection.
+  private Connection watched;
+  private long watchedBytesIn;
+  private long watchedSinceNanos;
 
   private final Object lock = new Object();
   // Guarded by lock (state is also read without it, on the send path).
@@ -99,6 +104,7 @@ final class ClientTransport<M> implements Transport<M> {
     this.generator = spec.newChannelGenerator(key);
     this.defaultTimeoutNanos = timeoutNanos(spec.defaultTimeout());
     this.timer = new DeadlineTimer<>(ticker);
+    this.readTimeoutNanos = spec.readTimeout().toNanos();
     long tick = spec.tickInterval().toNanos();
     this.tickTask = TimerThread.get().scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
   }
@@ -588,8 +594,10 @@ final class ClientTransport<M> implements Transport<M> {
           timer.cancel(c.timerEntry);
         }
       }
-      timer.expire(ticker.nanoTime(), call -> endCall(call, Ending.TIMEOUT, null, null));
+      long now = ticker.nanoTime();
+      timer.expire(now, call -> endCall(call, Ending.TIMEOUT, null, null));
       timerSize = timer.size();
+      checkReadTimeout(now);
       if (state == State.TERMINATED && pool.size() == 0 && timerAdds.isEmpty()) {
         ScheduledFuture<?> t = tickTask; // null only if the first tick outran the constructor
         if (t != null) {
@@ -598,6 +606,31 @@ final class ClientTransport<M> implements Transport<M> {
       }
     } catch (Throwable t) {
       LOG.log(Level.ERROR, "timer tick of " + key + " failed", t);
+    }
+  }
+
+  /**
+   * Aborts the current connection if it has read nothing for the read timeout while calls were waiting. The window
+   * starts when a tick first sees calls in flight on a connection, and restarts whenever bytes arrive.
+   */
+  private void checkReadTimeout(long now) {
+    if (readTimeoutNanos == 0) {
+      return;
+    }
+    Connection c = current;
+    if (c == null || pool.size() == 0) {
+      watched = null;
+      return;
+    }
+    long in = c.bytesIn();
+    if (c != watched || in != watchedBytesIn) {
+      watched = c;
+      watchedBytesIn = in;
+      watchedSinceNanos = now;
+    } else if (now - watchedSinceNanos >= readTimeoutNanos) {
+      watched = null;
+      c.abort(new ReadTimeoutException("read nothing from " + key + " for "
+          + TimeUnit.NANOSECONDS.toMillis(now - watchedSinceNanos) + " ms with " + pool.size() + " call(s) waiting"));
     }
   }
 

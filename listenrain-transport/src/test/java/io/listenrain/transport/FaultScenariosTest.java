@@ -174,6 +174,30 @@ class FaultScenariosTest {
   }
 
   @Test
+  void readTimeoutNoticesABlackholeBeforeTheCallsDeadlinesAndTheNextCallRedials() throws Exception {
+    Server server = server(ANY_LOOPBACK);
+    FaultProxy proxy = proxy(server);
+    Duration readTimeout = Duration.ofMillis(300);
+    ClientTransport<BytesMessage> client = client(proxy.address(), bytesSpec().readTimeout(readTimeout).build());
+    assertThat(echoOf(client, 0, "warm")).isEqualTo("warm");
+
+    proxy.blackhole(true);
+    long t0 = System.nanoTime();
+    List<CompletableFuture<BytesMessage>> calls = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      calls.add(client.send(message(i, "lost " + i), Duration.ofSeconds(30)));
+    }
+    Duration took = allFail(calls, t0, ConnectionClosedException.class);
+    assertThat(took).isGreaterThanOrEqualTo(readTimeout).isLessThan(readTimeout.plusMillis(500));
+    assertThat(calls.get(0)).failsWithin(Duration.ZERO).withThrowableThat().havingRootCause()
+        .isInstanceOf(ReadTimeoutException.class);
+
+    proxy.blackhole(false);
+    assertThat(echoOf(client, 100, "fresh")).isEqualTo("fresh");
+    assertThat(client.stats().connects()).isEqualTo(2);
+  }
+
+  @Test
   void oneByteSplitsInBothDirectionsDecodeIdentically() throws Exception {
     Server server = server(ANY_LOOPBACK);
     FaultProxy proxy = proxy(server).splitWrites(true);
