@@ -75,6 +75,9 @@ final class ClientTransport<M> implements Transport<M> {
   private final List<Call<M>> waitingForConnection = new ArrayList<>();
   private final List<CompletableFuture<Connection>> connectWaiters = new ArrayList<>();
   private int connectFailures;
+  /** Consecutive connections the peer dropped right after connecting, before sending a byte. */
+  private int droppedOnArrival;
+  private long connectedAtNanos;
   private long retryAtNanos;
   private Throwable lastConnectError;
   private boolean shutdownNow;
@@ -397,6 +400,7 @@ final class ClientTransport<M> implements Transport<M> {
       } else {
         state = State.READY;
         connectFailures = 0;
+        connectedAtNanos = ticker.nanoTime();
         current = conn;
         connects.increment();
         if (!conn.isOpen()) {
@@ -467,7 +471,20 @@ final class ClientTransport<M> implements Transport<M> {
       if (current == conn) {
         current = null;
         if (state == State.READY) {
-          state = State.IDLE; // the next call dials again
+          long now = ticker.nanoTime();
+          long delay = spec.reconnectPolicy().delayNanos(droppedOnArrival + 1);
+          if (conn.bytesIn() == 0 && now - connectedAtNanos < delay) {
+            // Dropped at once without a byte (a server that accepts and closes, a proxy whose upstream is down):
+            // a failed connect in all but name. Back off, or redials would follow the call rate.
+            droppedOnArrival++;
+            state = State.BACKOFF;
+            retryAtNanos = now + delay;
+            lastConnectError = cause != null ? cause
+                : new ConnectionClosedException("connection to " + key + " dropped before any response");
+          } else {
+            droppedOnArrival = 0;
+            state = State.IDLE; // the next call dials again
+          }
         } else if (state == State.SHUTDOWN) {
           state = State.TERMINATED;
           terminate = true;

@@ -20,6 +20,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,48 @@ class FaultScenariosTest {
   }
 
   @Test
+  void serverThatAcceptsAndDropsEveryConnectionIsRedialedWithBackoffNotOnEveryCall() throws Exception {
+    Server server = server(ANY_LOOPBACK);
+    FaultProxy proxy = proxy(server).refuseUpstream(true); // accepts, then resets at once
+    ClientTransport<BytesMessage> client = client(proxy.address(), bytesSpec()
+        .reconnectPolicy(ReconnectPolicy.of(Duration.ofMillis(100), Duration.ofSeconds(1), 1.6, 0.2,
+            Integer.MAX_VALUE))
+        .build());
+    int calls = 200;
+    java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(calls);
+    java.util.concurrent.ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      pacer.scheduleAtFixedRate(() -> { // one call every 5 ms for about a second
+        int i = next.getAndIncrement();
+        if (i < calls) {
+          client.send(message(i, "x"), Duration.ofSeconds(5)).whenComplete((m, e) -> {
+            if (m != null) {
+              m.release();
+            }
+            ended.countDown();
+          });
+        }
+      }, 0, 5, TimeUnit.MILLISECONDS);
+      assertThat(ended.await(20, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      pacer.shutdownNow();
+    }
+    // 100 ms, 160, 256, 410, 655 ms...: about 6 dials in a second, not one per call.
+    assertThat(proxy.acceptedCount()).as("connections dialed").isLessThanOrEqualTo(15);
+
+    proxy.refuseUpstream(false);
+    long[] id = {1000};
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      try {
+        return echoOf(client, id[0]++, "up").equals("up");
+      } catch (ExecutionException e) {
+        return false;
+      }
+    });
+  }
+
+  @Test
   void blackholedCallFailsByItsDeadlineAndNotLater() throws Exception {
     Server server = server(ANY_LOOPBACK);
     FaultProxy proxy = proxy(server);
@@ -165,7 +208,7 @@ class FaultScenariosTest {
     CompletableFuture<BytesMessage> call = client.send(message(1, "into the void"), deadline);
     assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(CallTimeoutException.class);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    assertThat(took).isGreaterThanOrEqualTo(deadline).isLessThan(deadline.plusMillis(250));
+    assertThat(took).isGreaterThanOrEqualTo(deadline).isLessThan(deadline.plusMillis(500));
 
     // No keepalive on native protocols: the half-open connection is not noticed and stays the current one.
     proxy.blackhole(false);
@@ -246,7 +289,7 @@ class FaultScenariosTest {
     long t0 = System.nanoTime();
     CompletableFuture<BytesMessage> call = client.send(message(1, "0123456789"), deadline);
     assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(CallTimeoutException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(deadline.plusMillis(250));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(deadline.plusMillis(500));
   }
 
   @Test
