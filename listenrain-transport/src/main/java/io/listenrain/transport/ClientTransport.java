@@ -63,6 +63,11 @@ final class ClientTransport<M> implements Transport<M> {
   private final DeadlineTimer<Call<M>> timer; // timer thread only
   private final ScheduledFuture<?> tickTask;
   private volatile int timerSize;
+  private final long readTimeoutNanos; // 0: off
+  // Timer thread only: the read-timeout watch of the current connection.
+  private Connection watched;
+  private long watchedBytesIn;
+  private long watchedSinceNanos;
 
   private final Object lock = new Object();
   // Guarded by lock (state is also read without it, on the send path).
@@ -70,6 +75,9 @@ final class ClientTransport<M> implements Transport<M> {
   private final List<Call<M>> waitingForConnection = new ArrayList<>();
   private final List<CompletableFuture<Connection>> connectWaiters = new ArrayList<>();
   private int connectFailures;
+  /** Consecutive connections the peer dropped right after connecting, before sending a byte. */
+  private int droppedOnArrival;
+  private long connectedAtNanos;
   private long retryAtNanos;
   private Throwable lastConnectError;
   private boolean shutdownNow;
@@ -99,6 +107,7 @@ final class ClientTransport<M> implements Transport<M> {
     this.generator = spec.newChannelGenerator(key);
     this.defaultTimeoutNanos = timeoutNanos(spec.defaultTimeout());
     this.timer = new DeadlineTimer<>(ticker);
+    this.readTimeoutNanos = spec.readTimeout().toNanos();
     long tick = spec.tickInterval().toNanos();
     this.tickTask = TimerThread.get().scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
   }
@@ -391,6 +400,7 @@ final class ClientTransport<M> implements Transport<M> {
       } else {
         state = State.READY;
         connectFailures = 0;
+        connectedAtNanos = ticker.nanoTime();
         current = conn;
         connects.increment();
         if (!conn.isOpen()) {
@@ -461,7 +471,20 @@ final class ClientTransport<M> implements Transport<M> {
       if (current == conn) {
         current = null;
         if (state == State.READY) {
-          state = State.IDLE; // the next call dials again
+          long now = ticker.nanoTime();
+          long delay = spec.reconnectPolicy().delayNanos(droppedOnArrival + 1);
+          if (conn.bytesIn() == 0 && now - connectedAtNanos < delay) {
+            // Dropped at once without a byte (a server that accepts and closes, a proxy whose upstream is down):
+            // a failed connect in all but name. Back off, or redials would follow the call rate.
+            droppedOnArrival++;
+            state = State.BACKOFF;
+            retryAtNanos = now + delay;
+            lastConnectError = cause != null ? cause
+                : new ConnectionClosedException("connection to " + key + " dropped before any response");
+          } else {
+            droppedOnArrival = 0;
+            state = State.IDLE; // the next call dials again
+          }
         } else if (state == State.SHUTDOWN) {
           state = State.TERMINATED;
           terminate = true;
@@ -588,8 +611,10 @@ final class ClientTransport<M> implements Transport<M> {
           timer.cancel(c.timerEntry);
         }
       }
-      timer.expire(ticker.nanoTime(), call -> endCall(call, Ending.TIMEOUT, null, null));
+      long now = ticker.nanoTime();
+      timer.expire(now, call -> endCall(call, Ending.TIMEOUT, null, null));
       timerSize = timer.size();
+      checkReadTimeout(now);
       if (state == State.TERMINATED && pool.size() == 0 && timerAdds.isEmpty()) {
         ScheduledFuture<?> t = tickTask; // null only if the first tick outran the constructor
         if (t != null) {
@@ -598,6 +623,31 @@ final class ClientTransport<M> implements Transport<M> {
       }
     } catch (Throwable t) {
       LOG.log(Level.ERROR, "timer tick of " + key + " failed", t);
+    }
+  }
+
+  /**
+   * Aborts the current connection if it has read nothing for the read timeout while calls were waiting. The window
+   * starts when a tick first sees calls in flight on a connection, and restarts whenever bytes arrive.
+   */
+  private void checkReadTimeout(long now) {
+    if (readTimeoutNanos == 0) {
+      return;
+    }
+    Connection c = current;
+    if (c == null || pool.size() == 0) {
+      watched = null;
+      return;
+    }
+    long in = c.bytesIn();
+    if (c != watched || in != watchedBytesIn) {
+      watched = c;
+      watchedBytesIn = in;
+      watchedSinceNanos = now;
+    } else if (now - watchedSinceNanos >= readTimeoutNanos) {
+      watched = null;
+      c.abort(new ReadTimeoutException("read nothing from " + key + " for "
+          + TimeUnit.NANOSECONDS.toMillis(now - watchedSinceNanos) + " ms with " + pool.size() + " call(s) waiting"));
     }
   }
 

@@ -36,6 +36,7 @@ import java.util.function.Supplier;
  *   <tr><td>preface</td><td>none (the server protocol is a port-sharing fallback)</td></tr>
  *   <tr><td>connections per key / max keys in a pool</td><td>1 / 1024</td></tr>
  *   <tr><td>calls parked while dialing</td><td>{@link PacketQueues#DEFAULT_CAPACITY}</td></tr>
+ *   <tr><td>client read timeout</td><td>off (native protocols have no keepalive; see {@link Builder#readTimeout})</td></tr>
  * </table>
  *
  * @param <M> the message type
@@ -57,6 +58,7 @@ public final class ProtocolSpec<M> {
   private final int connectionsPerKey;
   private final int maxTransports;
   private final int maxWaitingForConnection;
+  private final Duration readTimeout;
 
   private ProtocolSpec(Builder<M> b) {
     this.name = b.name;
@@ -76,6 +78,7 @@ public final class ProtocolSpec<M> {
     this.connectionsPerKey = b.connectionsPerKey;
     this.maxTransports = b.maxTransports;
     this.maxWaitingForConnection = b.maxWaitingForConnection;
+    this.readTimeout = b.readTimeout;
   }
 
   /**
@@ -170,6 +173,11 @@ public final class ProtocolSpec<M> {
     return maxWaitingForConnection;
   }
 
+  /** The client read timeout; {@link Duration#ZERO} when off. See {@link Builder#readTimeout}. */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
   @Override
   public String toString() {
     return "ProtocolSpec(" + name + ", " + messageCodec + ", " + packetCodec + ")";
@@ -193,6 +201,7 @@ public final class ProtocolSpec<M> {
     private int connectionsPerKey = 1;
     private int maxTransports = 1024;
     private int maxWaitingForConnection = PacketQueues.DEFAULT_CAPACITY;
+    private Duration readTimeout = Duration.ZERO;
 
     private Builder(String name, MessageCodec<M> messageCodec) {
       this.name = Objects.requireNonNull(name, "name");
@@ -300,6 +309,22 @@ public final class ProtocolSpec<M> {
         throw new IllegalArgumentException("maxWaitingForConnection must be positive: " + n);
       }
       this.maxWaitingForConnection = n;
+      return this;
+    }
+
+    /**
+     * Aborts a client connection that has read no byte for {@code timeout} while at least one call is waiting on it,
+     * failing its calls with a {@link ConnectionClosedException} caused by {@link ReadTimeoutException}; the next call
+     * dials again. This is how a client notices a half-open connection (the peer or the network went silent without
+     * FIN or RST) sooner than its calls' deadlines: native protocols have no keepalive ping. Choose it above the
+     * slowest legitimate response time. Checked on each timer tick, so it fires within one tick interval after it
+     * passes. {@link Duration#ZERO} (the default) turns it off.
+     */
+    public Builder<M> readTimeout(Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("read timeout must not be negative: " + timeout);
+      }
+      this.readTimeout = timeout;
       return this;
     }
 

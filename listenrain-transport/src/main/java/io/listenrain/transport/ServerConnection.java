@@ -61,6 +61,7 @@ final class ServerConnection<M> implements PacketHandler {
           router.route(response, msgId, message);
         } catch (Throwable t) {
           LOG.log(Level.WARNING, "router threw on msgId " + msgId, t);
+          response.abandon(); // unanswered for good: it must not hold a graceful close open
         }
       });
     } catch (RejectedExecutionException e) {

@@ -6,13 +6,14 @@ package io.listenrain.transport;
  *
  * <p>The router owns {@code message} (releases it if reference-counted) and answers through {@code response}, now or
  * later, from any thread, at most once. A router may leave a request unanswered (one-way messages); the client then
- * sees its timeout.
+ * sees its timeout. A router that throws gives up its response: the request counts as answered (a later
+ * {@link ServerResponse#send} is rejected), nothing is sent, and the client sees its timeout.
  *
  * @param <M> the message type
  */
 @FunctionalInterface
 public interface ServerRouter<M> {
 
-  /** Handles one request. Exceptions are logged; the request stays unanswered unless already answered. */
+  /** Handles one request. Exceptions are logged; the request is then never answered (see the class comment). */
   void route(ServerResponse<M> response, long msgId, M message);
 }
