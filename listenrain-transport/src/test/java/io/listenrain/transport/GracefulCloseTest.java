@@ -26,15 +26,25 @@ import org.junit.jupiter.api.Test;
  */
 class GracefulCloseTest {
   /** Requests the server holds until the test answers them, with their messages. */
-  private final Queue<ServerResponse<BytesMessage>> held = new ConcurrentLinkedQueue<>();
-  private final Queue<BytesMessage> heldMessages = new ConcurrentLinkedQueue<>();
+  /** A request held by the server, with the response that answers it (routers run concurrently: keep them paired). */
+  private static final class Held {
+    final ServerResponse<BytesMessage> response;
+    final BytesMessage message;
+
+    Held(ServerResponse<BytesMessage> response, BytesMessage message) {
+      this.response = response;
+      this.message = message;
+    }
+  }
+
+  private final Queue<Held> held = new ConcurrentLinkedQueue<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @AfterEach
   void tearDown() throws Exception {
-    BytesMessage m;
-    while ((m = heldMessages.poll()) != null) {
-      m.release();
+    Held h;
+    while ((h = held.poll()) != null) {
+      h.message.release();
     }
     for (int i = closeables.size() - 1; i >= 0; i--) {
       closeables.get(i).close();
@@ -43,8 +53,7 @@ class GracefulCloseTest {
 
   private Server holdingServer() throws Exception {
     Server s = ServerTransports.listen(ANY_LOOPBACK, bytesSpec().build(), (response, msgId, m) -> {
-      heldMessages.add(m);
-      held.add(response);
+      held.add(new Held(response, m));
     });
     closeables.add(s::shutdownNow);
     return s;
@@ -59,9 +68,9 @@ class GracefulCloseTest {
 
   /** Answers every held request with its own bytes. */
   private void answerAll() {
-    ServerResponse<BytesMessage> r;
-    while ((r = held.poll()) != null) {
-      r.send(heldMessages.poll());
+    Held h;
+    while ((h = held.poll()) != null) {
+      h.response.send(h.message);
     }
   }
 
