@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 
 /**
  * A reliable, ordered, full-duplex byte stream: a TCP connection, a Unix domain socket, an in-process pipe or an
@@ -81,6 +83,17 @@ public interface Channel {
 
   /** Completes, normally, once the channel has closed and its handler has been told. */
   CompletableFuture<Void> closeFuture();
+
+  /**
+   * The TLS session of this channel, if it runs over TLS ({@link ChannelOptions#withClientTls},
+   * {@link ChannelOptions#withServerTls}); empty for plaintext. A TLS channel is handed out only after its handshake
+   * succeeded, so the session is complete: {@link SSLSession#getPeerCertificates()} gives the peer's verified chain
+   * (and throws {@link javax.net.ssl.SSLPeerUnverifiedException} on a server whose client sent none). Thread-safe.
+   * Wrappers that delegate to another channel must delegate this too.
+   */
+  default Optional<SSLSession> sslSession() {
+    return Optional.empty();
+  }
 
   /** A short name of the channel kind, such as {@code "tcp"}, {@code "unix"}, {@code "pipe"} or {@code "stream"}. */
   String kind();

@@ -8,11 +8,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSession;
 
 /**
  * A {@link Channel} over a Netty channel: TCP and Unix sockets (epoll or NIO) and in-process pipes ({@code LocalChannel}).
@@ -27,6 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so a plain close would lose data that was already "flushed". A graceful close of a pipe therefore sends an in-band
  * end-of-stream marker behind the data and closes this side logically at once (it reports closed, drops reads and
  * writes); the peer closes the pipe when it reads the marker, after everything before it, as it would at a TCP FIN.
+ *
+ * <p>TLS: an {@link SslHandler} may sit below the bridge ({@link TlsHandlers}). It reads during the handshake, before
+ * {@link #start}, and may decode application data that arrived right behind the handshake; the bridge keeps such
+ * early reads and hands them to the handler first when it starts (or releases them if the channel closes unstarted).
  */
 final class NettyChannel implements Channel {
   private final io.netty.channel.Channel ch;
@@ -46,6 +54,8 @@ final class NettyChannel implements Channel {
   private boolean reported;
   private boolean reportedWritable = true;
   private PipeFlow flow;
+  /** Reads that arrived before {@link #start} (only a TLS handshake reads that early). */
+  private ArrayDeque<ByteBuf> early;
 
   NettyChannel(io.netty.channel.Channel ch, String kind) {
     this.ch = ch;
@@ -66,6 +76,7 @@ final class NettyChannel implements Channel {
     ch.eventLoop().execute(() -> {
       this.handler = handler;
       pipeFlow();
+      deliverEarlyReads();
       if (inactive || closedLocally) {
         reportClosed();
         return;
@@ -73,6 +84,37 @@ final class NettyChannel implements Channel {
       ch.config().setAutoRead(true);
       ch.read();
     });
+  }
+
+  /** Hands reads that came before start to the handler, in order; on the event loop. */
+  private void deliverEarlyReads() {
+    if (early == null) {
+      return;
+    }
+    ArrayDeque<ByteBuf> reads = early;
+    early = null;
+    try {
+      while (!reads.isEmpty() && !reported && !closedLocally) {
+        handler.channelRead(reads.poll());
+      }
+      if (!reported && !closedLocally) {
+        handler.channelReadComplete();
+      }
+    } finally {
+      releaseAll(reads);
+    }
+  }
+
+  private static void releaseAll(ArrayDeque<ByteBuf> reads) {
+    for (ByteBuf b; (b = reads.poll()) != null; ) {
+      ReferenceCountUtil.safeRelease(b);
+    }
+  }
+
+  @Override
+  public Optional<SSLSession> sslSession() {
+    SslHandler tls = ch.pipeline().get(SslHandler.class);
+    return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
   }
 
   @Override
@@ -248,6 +290,13 @@ final class NettyChannel implements Channel {
       if (f != null && msg instanceof ByteBuf) {
         f.read(NettyChannel.this, ((ByteBuf) msg).readableBytes());
       }
+      if (handler == null && msg instanceof ByteBuf) {
+        if (early == null) {
+          early = new ArrayDeque<>();
+        }
+        early.add((ByteBuf) msg); // a TLS handshake read ahead; delivered at start
+        return;
+      }
       if (handler == null || reported || closedLocally) {
         ReferenceCountUtil.release(msg);
         return;
@@ -285,6 +334,13 @@ final class NettyChannel implements Channel {
         reportClosed();
       } else {
         closeFuture.complete(null); // not started: nobody to tell yet; start() will still report once
+      }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      if (early != null && handler == null) {
+        releaseAll(early); // the channel went away before its handler was installed
       }
     }
 

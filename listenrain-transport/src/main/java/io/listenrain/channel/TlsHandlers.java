@@ -1,0 +1,72 @@
+package io.listenrain.channel;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.cert.CertificateException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/** Builds the {@link SslHandler} that sits under a {@link NettyChannel}'s bridge, and classifies handshake errors. */
+final class TlsHandlers {
+  /** The pipeline name of the TLS handler. */
+  static final String NAME = "listenrain-tls";
+
+  private TlsHandlers() {}
+
+  /**
+   * A client-mode handler for a connection to {@code address}, or an exception if the options cannot apply (hostname
+   * verification over a Unix socket without an authority override).
+   */
+  static SslHandler client(ClientTls tls, ByteBufAllocator alloc, SocketAddress address) throws IOException {
+    checkApplicable(tls, address);
+    String host = tls.authority().orElse(null);
+    int port = -1;
+    if (address instanceof InetSocketAddress) {
+      InetSocketAddress inet = (InetSocketAddress) address;
+      if (host == null) {
+        host = inet.getHostString();
+      }
+      port = inet.getPort();
+    }
+    SslHandler h = host != null ? tls.context().newHandler(alloc, host, port) : tls.context().newHandler(alloc);
+    h.setHandshakeTimeout(tls.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return h;
+  }
+
+  /** Fails if {@code tls} cannot apply to {@code address}: hostname verification with no host to verify. */
+  static void checkApplicable(ClientTls tls, SocketAddress address) throws IOException {
+    if (!(address instanceof InetSocketAddress) && tls.authority().isEmpty() && tls.hostnameVerification()) {
+      throw new IOException("hostname verification over " + address + " needs an authority override"
+          + " (ClientTls.Builder.authority) or hostname verification off");
+    }
+  }
+
+  /** A server-mode handler. */
+  static SslHandler server(ServerTls tls, ByteBufAllocator alloc) {
+    SslHandler h = tls.context().newHandler(alloc);
+    h.setHandshakeTimeout(tls.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return h;
+  }
+
+  /** The typed error for a failed client handshake. */
+  static TlsHandshakeException handshakeFailed(SocketAddress address, Throwable cause) {
+    return new TlsHandshakeException("TLS handshake with " + address + " failed: " + cause, cause, retryable(cause));
+  }
+
+  /** Time-outs and dropped connections may pass next time; certificate and protocol errors will not. */
+  static boolean retryable(Throwable cause) {
+    if (cause instanceof SslHandshakeTimeoutException) {
+      return true;
+    }
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof SSLException || t instanceof CertificateException) {
+        return false;
+      }
+    }
+    return cause instanceof IOException;
+  }
+}
