@@ -135,6 +135,9 @@ final class NettyChannel implements Channel {
     }
     int bytes = data.readableBytes();
     ch.write(data, ch.voidPromise());
+    if (reportedWritable && !ch.isWritable()) {
+      updateWritability(); // a TLS handler's queue reports crossing the watermark only in a later task
+    }
     PipeFlow f = pipeFlow();
     if (f != null && f.wrote(this, bytes) > ch.config().getWriteBufferHighWaterMark() && !flowBlocked) {
       flowBlocked = true;
@@ -232,6 +235,10 @@ final class NettyChannel implements Channel {
         } catch (RuntimeException ignored) {
           // Best effort: a plain close is still a close.
         }
+      }
+      SslHandler tls = ch.pipeline().get(SslHandler.class);
+      if (tls != null) {
+        ch.pipeline().remove(tls); // no close_notify: the peer must not mistake an abort for an orderly close
       }
       ch.close();
     });
