@@ -262,6 +262,15 @@ final class NettyChannel implements Channel {
     return kind;
   }
 
+  /**
+   * Completes when the peer's TLS close_notify arrived, fails if the channel closed without one; {@code null} for
+   * a channel without TLS. Used by tests of graceful close.
+   */
+  io.netty.util.concurrent.Future<io.netty.channel.Channel> tlsCloseNotify() {
+    SslHandler tls = ch.pipeline().get(SslHandler.class);
+    return tls == null ? null : tls.sslCloseFuture();
+  }
+
   /** Closes the output side only (TCP FIN, the read side stays open). Used by tests of half-close. */
   void shutdownOutput() {
     if (ch instanceof DuplexChannel) {
