@@ -42,6 +42,8 @@ final class NettyChannel implements Channel {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final boolean pipe;
+  /** The TLS handler below the bridge, or {@code null} for plaintext; kept, since the pipeline empties on close. */
+  private final SslHandler tls;
   /** A pipe sent its end-of-stream marker: closed for its user, though the Netty channel waits for the peer. */
   private volatile boolean closedLocally;
   /** A pipe has more bytes in flight to its peer than the high watermark allows; see {@link PipeFlow}. */
@@ -61,6 +63,7 @@ final class NettyChannel implements Channel {
     this.ch = ch;
     this.kind = kind;
     this.pipe = ch instanceof io.netty.channel.local.LocalChannel;
+    this.tls = ch.pipeline().get(SslHandler.class); // added by Channels before this bridge, if at all
     ch.config().setAutoRead(false);
     ch.pipeline().addLast("listenrain", new Bridge());
   }
@@ -113,7 +116,6 @@ final class NettyChannel implements Channel {
 
   @Override
   public Optional<SSLSession> sslSession() {
-    SslHandler tls = ch.pipeline().get(SslHandler.class);
     return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
   }
 
@@ -236,8 +238,7 @@ final class NettyChannel implements Channel {
           // Best effort: a plain close is still a close.
         }
       }
-      SslHandler tls = ch.pipeline().get(SslHandler.class);
-      if (tls != null) {
+      if (tls != null && ch.pipeline().context(tls) != null) {
         ch.pipeline().remove(tls); // no close_notify: the peer must not mistake an abort for an orderly close
       }
       ch.close();
@@ -267,7 +268,6 @@ final class NettyChannel implements Channel {
    * a channel without TLS. Used by tests of graceful close.
    */
   io.netty.util.concurrent.Future<io.netty.channel.Channel> tlsCloseNotify() {
-    SslHandler tls = ch.pipeline().get(SslHandler.class);
     return tls == null ? null : tls.sslCloseFuture();
   }
 

@@ -2,6 +2,7 @@ package io.listenrain.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The channel conformance suite over TCP with mutual TLS: TLS changes nothing a channel's user can see. */
@@ -33,6 +34,16 @@ class TlsTcpChannelTest extends AbstractChannelTest {
           .isEqualTo(TlsFixtures.certs().server().certificate());
       assertThat(p.server.sslSession().get().getPeerCertificates()[0])
           .isEqualTo(TlsFixtures.certs().client().certificate());
+      p.client.close().get(10, TimeUnit.SECONDS);
+      assertThat(p.client.sslSession()).as("still there after close").isPresent();
+    }
+  }
+
+  @Test
+  void plaintextChannelsHaveNoSession() throws Exception {
+    try (ChannelPair p = ChannelKinds.tcp(ChannelOptions.defaults())) {
+      assertThat(p.client.sslSession()).isEmpty();
+      assertThat(p.server.sslSession()).isEmpty();
     }
   }
 }
