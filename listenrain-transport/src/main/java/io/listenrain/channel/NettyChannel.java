@@ -56,6 +56,8 @@ final class NettyChannel implements Channel {
   private boolean reported;
   private boolean reportedWritable = true;
   private PipeFlow flow;
+  /** Aborted: reads still in flight are dropped (a removed TLS handler hands on its undecoded bytes). */
+  private boolean aborted;
   /** Reads that arrived before {@link #start} (only a TLS handshake reads that early). */
   private ArrayDeque<ByteBuf> early;
 
@@ -238,6 +240,7 @@ final class NettyChannel implements Channel {
           // Best effort: a plain close is still a close.
         }
       }
+      aborted = true;
       if (tls != null && ch.pipeline().context(tls) != null) {
         ch.pipeline().remove(tls); // no close_notify: the peer must not mistake an abort for an orderly close
       }
@@ -305,6 +308,10 @@ final class NettyChannel implements Channel {
       PipeFlow f = pipeFlow();
       if (f != null && msg instanceof ByteBuf) {
         f.read(NettyChannel.this, ((ByteBuf) msg).readableBytes());
+      }
+      if (aborted) {
+        ReferenceCountUtil.release(msg);
+        return;
       }
       if (handler == null && msg instanceof ByteBuf) {
         if (early == null) {
