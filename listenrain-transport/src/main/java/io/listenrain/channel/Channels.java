@@ -103,7 +103,12 @@ public final class Channels {
             NettyChannel channel = new NettyChannel(ch, kind.name);
             ssl.handshakeFuture().addListener(h -> {
               if (h.isSuccess()) {
-                listener.accepted(channel);
+                try {
+                  listener.accepted(channel);
+                } catch (RuntimeException | Error e) {
+                  channel.abort(e); // as a plaintext accept that throws: nobody owns the channel
+                  throw e;
+                }
               } else {
                 ch.close(); // the handler has sent its alert; the listener never sees this connection
               }

@@ -205,6 +205,42 @@ class TlsChannelsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "unix"})
+  void bytesTheServerSendsAtOnceReachAClientThatStartsLater(String kind) throws Exception {
+    byte[] greeting = "welcome".getBytes(StandardCharsets.UTF_8);
+    try (Listener l = new Listener(address(kind), TlsFixtures.server().build())) {
+      Channel c = Channels.dial(l.address(), options().withClientTls(clientFor(kind).build())).get(10, TimeUnit.SECONDS);
+      Channel s = l.accepted.get(10, TimeUnit.SECONDS);
+      s.start(new RecordingChannelHandler());
+      s.executor().submit(() -> {
+        s.write(s.alloc().buffer().writeBytes(greeting));
+        s.flush();
+      }).get(10, TimeUnit.SECONDS);
+      RecordingChannelHandler h = new RecordingChannelHandler();
+      c.start(h); // the TLS layer may have read the greeting already, before start: it must not be lost
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> h.received.get() >= greeting.length);
+      assertThat(h.bytes()).isEqualTo(greeting);
+      c.close().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "unix"})
+  void aChannelThatClosesBeforeItStartsReleasesWhatItReadEarly(String kind) throws Exception {
+    try (Listener l = new Listener(address(kind), TlsFixtures.server().build())) {
+      Channel c = Channels.dial(l.address(), options().withClientTls(clientFor(kind).build())).get(10, TimeUnit.SECONDS);
+      Channel s = l.accepted.get(10, TimeUnit.SECONDS);
+      s.start(new RecordingChannelHandler());
+      s.executor().submit(() -> {
+        s.write(s.alloc().buffer().writeZero(4096));
+        s.close();
+      }).get(10, TimeUnit.SECONDS);
+      c.closeFuture().get(10, TimeUnit.SECONDS); // never started: the leak check fails the class if bytes leaked
+      assertThat(c.isOpen()).isFalse();
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void unixDialWithHostnameVerificationButNoAuthorityFailsAtOnce() throws Exception {
     assumeTrue(Channels.nativeTransportAvailable(), "Unix sockets need native epoll");
