@@ -68,7 +68,8 @@ public interface Channel {
   SocketAddress remoteAddress();
 
   /**
-   * Closes gracefully: bytes already written are flushed, then the stream is closed. Idempotent and thread-safe.
+   * Closes gracefully: bytes already written are flushed, then the stream is closed (over TLS, after a close_notify
+   * alert). Idempotent and thread-safe.
    *
    * @return {@link #closeFuture()}
    */
@@ -77,7 +78,8 @@ public interface Channel {
   /**
    * Closes at once, discarding unflushed bytes; with TCP the peer sees a reset where the platform allows it. The
    * cause is reported to {@link ChannelHandler#channelClosed(Throwable)} unless the channel was already closed.
-   * Idempotent and thread-safe.
+   * Idempotent and thread-safe. Over TLS no close_notify is sent, so the peer cannot take the abort for an orderly
+   * close at the TLS level (its Netty TLS handler may still report the reset as a plain end of stream).
    */
   void abort(Throwable cause);
 

@@ -26,7 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li><b>The server's name</b> (endpoint identification algorithm {@code "HTTPS"}, RFC 2818): the certificate
  *       must name the {@link Builder#authority(String) authority override} if one is set, else the dialed host (the
  *       host string of the {@link java.net.InetSocketAddress}, which may be an IP literal, matched against IP SANs).
- *       The same name is sent as SNI when it is a DNS name. A Unix socket has no host: with verification on, an
+ *       The same name is sent as SNI when it is a DNS name (never an IP literal). A Unix socket has no host: with verification on, an
  *       authority override is required, and dialing fails at once without one.</li>
  * </ul>
  * Turning {@link Builder#hostnameVerification(boolean) hostname verification} off still verifies the chain.

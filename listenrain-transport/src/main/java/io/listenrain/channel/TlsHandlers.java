@@ -3,6 +3,7 @@ package io.listenrain.channel;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -11,8 +12,11 @@ import java.security.cert.CertificateException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 /** Builds the {@link SslHandler} that sits under a {@link NettyChannel}'s bridge, and classifies handshake errors. */
 final class TlsHandlers {
@@ -37,8 +41,27 @@ final class TlsHandlers {
       port = inet.getPort();
     }
     SslHandler h = host != null ? tls.context().newHandler(alloc, host, port) : tls.context().newHandler(alloc);
+    if (host != null) {
+      requestServerName(h.engine(), host);
+    }
     h.setHandshakeTimeout(tls.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     return h;
+  }
+
+  /** Sends {@code host} as SNI (the engine does not derive it from its peer host), unless it is an IP literal. */
+  private static void requestServerName(SSLEngine engine, String host) {
+    if (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
+      return; // RFC 6066: SNI carries DNS names only
+    }
+    SNIHostName name;
+    try {
+      name = new SNIHostName(host);
+    } catch (IllegalArgumentException e) {
+      return; // not a name SNI can carry; verification still uses it
+    }
+    SSLParameters p = engine.getSSLParameters();
+    p.setServerNames(List.of(name));
+    engine.setSSLParameters(p);
   }
 
   /** Fails if {@code tls} cannot apply to {@code address}: hostname verification with no host to verify. */

@@ -26,7 +26,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -270,6 +272,31 @@ class TlsChannelsTest {
           .get(10, TimeUnit.SECONDS);
       assertThat(c.sslSession().orElseThrow().getPeerCertificates()[0])
           .isEqualTo(TlsFixtures.certs().server().certificate());
+      c.close().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "unix"})
+  void theAuthorityIsSentAsSni(String kind) throws Exception {
+    try (Listener l = new Listener(address(kind), TlsFixtures.server().build())) {
+      Channel c = Channels.dial(l.address(), options().withClientTls(TlsFixtures.client().authority("localhost")
+          .build())).get(10, TimeUnit.SECONDS);
+      ExtendedSSLSession serverSide = (ExtendedSSLSession) l.accepted.get(10, TimeUnit.SECONDS).sslSession()
+          .orElseThrow();
+      assertThat(serverSide.getRequestedServerNames()).containsExactly(new SNIHostName("localhost"));
+      c.close().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void anIpLiteralIsVerifiedButNotSentAsSni() throws Exception {
+    try (Listener l = new Listener(address("tcp"), TlsFixtures.server().build())) {
+      Channel c = Channels.dial(l.address(), options().withClientTls(TlsFixtures.client().build()))
+          .get(10, TimeUnit.SECONDS);
+      ExtendedSSLSession serverSide = (ExtendedSSLSession) l.accepted.get(10, TimeUnit.SECONDS).sslSession()
+          .orElseThrow();
+      assertThat(serverSide.getRequestedServerNames()).isEmpty();
       c.close().get(10, TimeUnit.SECONDS);
     }
   }
