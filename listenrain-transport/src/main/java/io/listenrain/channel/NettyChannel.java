@@ -105,6 +105,11 @@ final class NettyChannel implements Channel {
       if (!reported && !closedLocally) {
         handler.channelReadComplete();
       }
+    } catch (RuntimeException e) {
+      if (closeCause == null) {
+        closeCause = e; // as a throwing handler on the pipeline: the channel closes with that cause
+      }
+      ch.close();
     } finally {
       releaseAll(reads);
     }
