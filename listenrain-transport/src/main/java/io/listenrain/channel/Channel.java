@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 
 /**
  * A reliable, ordered, full-duplex byte stream: a TCP connection, a Unix domain socket, an in-process pipe or an
@@ -66,7 +68,8 @@ public interface Channel {
   SocketAddress remoteAddress();
 
   /**
-   * Closes gracefully: bytes already written are flushed, then the stream is closed. Idempotent and thread-safe.
+   * Closes gracefully: bytes already written are flushed, then the stream is closed (over TLS, after a close_notify
+   * alert). Idempotent and thread-safe.
    *
    * @return {@link #closeFuture()}
    */
@@ -75,12 +78,24 @@ public interface Channel {
   /**
    * Closes at once, discarding unflushed bytes; with TCP the peer sees a reset where the platform allows it. The
    * cause is reported to {@link ChannelHandler#channelClosed(Throwable)} unless the channel was already closed.
-   * Idempotent and thread-safe.
+   * Idempotent and thread-safe. Over TLS no close_notify is sent, so the peer cannot take the abort for an orderly
+   * close at the TLS level (its Netty TLS handler may still report the reset as a plain end of stream).
    */
   void abort(Throwable cause);
 
   /** Completes, normally, once the channel has closed and its handler has been told. */
   CompletableFuture<Void> closeFuture();
+
+  /**
+   * The TLS session of this channel, if it runs over TLS ({@link ChannelOptions#withClientTls},
+   * {@link ChannelOptions#withServerTls}); empty for plaintext. A TLS channel is handed out only after its handshake
+   * succeeded, so the session is complete: {@link SSLSession#getPeerCertificates()} gives the peer's verified chain
+   * (and throws {@link javax.net.ssl.SSLPeerUnverifiedException} on a server whose client sent none). Thread-safe.
+   * Wrappers that delegate to another channel must delegate this too.
+   */
+  default Optional<SSLSession> sslSession() {
+    return Optional.empty();
+  }
 
   /** A short name of the channel kind, such as {@code "tcp"}, {@code "unix"}, {@code "pipe"} or {@code "stream"}. */
   String kind();

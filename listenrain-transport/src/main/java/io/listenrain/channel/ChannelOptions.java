@@ -3,9 +3,15 @@ package io.listenrain.channel;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Socket-level settings for channels built by {@link Channels}. Immutable; start from {@link #defaults()}.
+ *
+ * <p>TLS: {@link #withClientTls(ClientTls)} applies to dialed TCP and Unix-socket channels, {@link
+ * #withServerTls(ServerTls)} to accepted ones, so one options object (a protocol's) can carry both sides. In-process
+ * pipes and stream adapters ignore both: a pipe never leaves the process, and a stream pair is whatever the caller
+ * made it.
  */
 public final class ChannelOptions {
   /** Default connect timeout: 10 s, as the original framework's TCP dialer. */
@@ -17,7 +23,7 @@ public final class ChannelOptions {
 
   private static final ChannelOptions DEFAULTS = new ChannelOptions(
       DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOW_WATERMARK, DEFAULT_HIGH_WATERMARK, true, true,
-      ByteBufAllocator.DEFAULT);
+      ByteBufAllocator.DEFAULT, null, null);
 
   private final Duration connectTimeout;
   private final int lowWatermark;
@@ -25,18 +31,25 @@ public final class ChannelOptions {
   private final boolean tcpNoDelay;
   private final boolean preferNative;
   private final ByteBufAllocator allocator;
+  private final ClientTls clientTls;
+  private final ServerTls serverTls;
 
   private ChannelOptions(Duration connectTimeout, int lowWatermark, int highWatermark, boolean tcpNoDelay,
-      boolean preferNative, ByteBufAllocator allocator) {
+      boolean preferNative, ByteBufAllocator allocator, ClientTls clientTls, ServerTls serverTls) {
     this.connectTimeout = connectTimeout;
     this.lowWatermark = lowWatermark;
     this.highWatermark = highWatermark;
     this.tcpNoDelay = tcpNoDelay;
     this.preferNative = preferNative;
     this.allocator = allocator;
+    this.clientTls = clientTls;
+    this.serverTls = serverTls;
   }
 
-  /** Connect timeout 10 s, watermarks 512 KiB / 1 MiB, TCP_NODELAY on, native epoll when available, pooled buffers. */
+  /**
+   * Connect timeout 10 s, watermarks 512 KiB / 1 MiB, TCP_NODELAY on, native epoll when available, pooled buffers,
+   * no TLS.
+   */
   public static ChannelOptions defaults() {
     return DEFAULTS;
   }
@@ -70,7 +83,8 @@ public final class ChannelOptions {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
     }
-    return new ChannelOptions(timeout, lowWatermark, highWatermark, tcpNoDelay, preferNative, allocator);
+    return new ChannelOptions(timeout, lowWatermark, highWatermark, tcpNoDelay, preferNative, allocator,
+        clientTls, serverTls);
   }
 
   /** Outbound buffer watermarks in bytes; {@code 0 < low <= high}. */
@@ -78,11 +92,13 @@ public final class ChannelOptions {
     if (low <= 0 || high < low) {
       throw new IllegalArgumentException("need 0 < low <= high, got low=" + low + " high=" + high);
     }
-    return new ChannelOptions(connectTimeout, low, high, tcpNoDelay, preferNative, allocator);
+    return new ChannelOptions(connectTimeout, low, high, tcpNoDelay, preferNative, allocator,
+        clientTls, serverTls);
   }
 
   public ChannelOptions withTcpNoDelay(boolean on) {
-    return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, on, preferNative, allocator);
+    return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, on, preferNative, allocator,
+        clientTls, serverTls);
   }
 
   /**
@@ -90,11 +106,34 @@ public final class ChannelOptions {
    * sockets need the native transport.
    */
   public ChannelOptions withPreferNative(boolean on) {
-    return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, on, allocator);
+    return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, on, allocator,
+        clientTls, serverTls);
+  }
+
+  /** TLS for dialed TCP and Unix-socket channels; {@code null} for plaintext (the default). */
+  public ChannelOptions withClientTls(ClientTls tls) {
+    return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, preferNative, allocator, tls,
+        serverTls);
+  }
+
+  /** TLS for accepted TCP and Unix-socket channels; {@code null} for plaintext (the default). */
+  public ChannelOptions withServerTls(ServerTls tls) {
+    return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, preferNative, allocator,
+        clientTls, tls);
+  }
+
+  /** The client side of TLS, if dialed channels use it. */
+  public Optional<ClientTls> clientTls() {
+    return Optional.ofNullable(clientTls);
+  }
+
+  /** The server side of TLS, if accepted channels use it. */
+  public Optional<ServerTls> serverTls() {
+    return Optional.ofNullable(serverTls);
   }
 
   public ChannelOptions withAllocator(ByteBufAllocator alloc) {
     return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, preferNative,
-        Objects.requireNonNull(alloc, "alloc"));
+        Objects.requireNonNull(alloc, "alloc"), clientTls, serverTls);
   }
 }

@@ -10,6 +10,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,11 +71,16 @@ public final class Channels {
   /**
    * Binds {@code address} and accepts channels until the acceptor is closed. Returns once bound.
    *
+   * <p>With {@link ChannelOptions#withServerTls server TLS} (TCP and Unix sockets), {@code listener} gets a channel only
+   * after its TLS handshake succeeded; a connection whose handshake fails or times out is closed without the listener
+   * hearing of it. Both run on the channel's I/O thread.
+   *
    * @throws IOException if the address cannot be bound (for instance, it is in use)
    */
   public static ChannelAcceptor listen(SocketAddress address, ChannelOptions options,
       ChannelAcceptor.AcceptListener listener) throws IOException {
     Kind kind = Kind.of(address, options);
+    ServerTls tls = kind.secure ? options.serverTls().orElse(null) : null;
     ServerBootstrap b = new ServerBootstrap()
         .group(kind.group)
         .channel(kind.serverType)
@@ -88,7 +94,26 @@ public final class Channels {
             if (kind.tcp) {
               ch.config().setOption(ChannelOption.TCP_NODELAY, options.tcpNoDelay());
             }
-            listener.accepted(new NettyChannel(ch, kind.name));
+            if (tls == null) {
+              listener.accepted(new NettyChannel(ch, kind.name));
+              return;
+            }
+            SslHandler ssl = TlsHandlers.server(tls, ch.alloc());
+            ch.pipeline().addLast(TlsHandlers.NAME, ssl);
+            NettyChannel channel = new NettyChannel(ch, kind.name);
+            ssl.handshakeFuture().addListener(h -> {
+              if (h.isSuccess()) {
+                try {
+                  listener.accepted(channel);
+                } catch (RuntimeException | Error e) {
+                  channel.abort(e); // as a plaintext accept that throws: nobody owns the channel
+                  throw e;
+                }
+              } else {
+                ch.close(); // the handler has sent its alert; the listener never sees this connection
+              }
+            });
+            ch.read(); // reads are off until start, but the handshake needs the client's hello
           }
         });
     if (kind.tcp) {
@@ -120,6 +145,10 @@ public final class Channels {
   /**
    * Dials {@code address} once. The future fails with a {@link ConnectException} that says whether a retry may help;
    * {@link ChannelGenerator}s add retries, backoff and failover on top.
+   *
+   * <p>With {@link ChannelOptions#withClientTls client TLS} (TCP and Unix sockets), the future completes only after
+   * the TLS handshake succeeded, and fails with a {@link TlsHandshakeException} if it did not, or did not within the
+   * handshake timeout; see {@link ClientTls} for what is verified.
    */
   public static CompletableFuture<Channel> dial(SocketAddress address, ChannelOptions options) {
     CompletableFuture<Channel> result = new CompletableFuture<>();
@@ -130,7 +159,9 @@ public final class Channels {
       result.completeExceptionally(new ConnectException(e.getMessage(), e, false));
       return result;
     }
+    ClientTls tls = kind.secure ? options.clientTls().orElse(null) : null;
     NettyChannel[] holder = new NettyChannel[1];
+    SslHandler[] ssl = new SslHandler[1];
     Bootstrap b = new Bootstrap()
         .group(kind.group)
         .channel(kind.clientType)
@@ -140,7 +171,11 @@ public final class Channels {
             new WriteBufferWaterMark(options.lowWatermark(), options.highWatermark()))
         .handler(new ChannelInitializer<io.netty.channel.Channel>() {
           @Override
-          protected void initChannel(io.netty.channel.Channel ch) {
+          protected void initChannel(io.netty.channel.Channel ch) throws IOException {
+            if (tls != null) {
+              ssl[0] = TlsHandlers.client(tls, ch.alloc(), address);
+              ch.pipeline().addLast(TlsHandlers.NAME, ssl[0]);
+            }
             holder[0] = new NettyChannel(ch, kind.name);
           }
         });
@@ -148,6 +183,14 @@ public final class Channels {
       b.option(ChannelOption.TCP_NODELAY, options.tcpNoDelay())
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
               options.connectTimeout().toMillis()));
+    }
+    if (tls != null) {
+      try {
+        TlsHandlers.checkApplicable(tls, address); // fail fast, before connecting
+      } catch (IOException e) {
+        result.completeExceptionally(new ConnectException(e.getMessage(), e, false));
+        return result;
+      }
     }
     ChannelFuture connect;
     try {
@@ -157,10 +200,17 @@ public final class Channels {
       return result;
     }
     connect.addListener(f -> {
-      if (f.isSuccess()) {
-        if (!result.complete(holder[0])) {
-          holder[0].abort(new ChannelClosedException("dial cancelled")); // nobody will ever own it
-        }
+      if (f.isSuccess() && ssl[0] != null) {
+        ssl[0].handshakeFuture().addListener(h -> {
+          if (h.isSuccess()) {
+            handOut(result, holder[0]);
+          } else {
+            holder[0].close(); // graceful: the alert, if any, goes out first
+            result.completeExceptionally(TlsHandlers.handshakeFailed(address, h.cause()));
+          }
+        });
+      } else if (f.isSuccess()) {
+        handOut(result, holder[0]);
       } else {
         Throwable cause = f.cause();
         result.completeExceptionally(new ConnectException("cannot connect to " + address + ": " + cause, cause,
@@ -168,6 +218,12 @@ public final class Channels {
       }
     });
     return result;
+  }
+
+  private static void handOut(CompletableFuture<Channel> result, NettyChannel channel) {
+    if (!result.complete(channel)) {
+      channel.abort(new ChannelClosedException("dial cancelled")); // nobody will ever own it
+    }
   }
 
   /** Refusals, resets, time-outs and other I/O errors are worth retrying; bad or unresolvable addresses are not. */
@@ -183,6 +239,8 @@ public final class Channels {
   private static final class Kind {
     final String name;
     final boolean tcp;
+    /** Whether TLS options apply: sockets, not in-process pipes. */
+    final boolean secure;
     final EventLoopGroup group;
     final Class<? extends io.netty.channel.Channel> clientType;
     final Class<? extends ServerChannel> serverType;
@@ -192,6 +250,7 @@ public final class Channels {
         Class<? extends ServerChannel> serverType, SocketAddress nettyAddress) {
       this.name = name;
       this.tcp = tcp;
+      this.secure = !(nettyAddress instanceof LocalAddress);
       this.group = group;
       this.clientType = clientType;
       this.serverType = serverType;

@@ -8,11 +8,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSession;
 
 /**
  * A {@link Channel} over a Netty channel: TCP and Unix sockets (epoll or NIO) and in-process pipes ({@code LocalChannel}).
@@ -27,6 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so a plain close would lose data that was already "flushed". A graceful close of a pipe therefore sends an in-band
  * end-of-stream marker behind the data and closes this side logically at once (it reports closed, drops reads and
  * writes); the peer closes the pipe when it reads the marker, after everything before it, as it would at a TCP FIN.
+ *
+ * <p>TLS: an {@link SslHandler} may sit below the bridge ({@link TlsHandlers}). It reads during the handshake, before
+ * {@link #start}, and may decode application data that arrived right behind the handshake; the bridge keeps such
+ * early reads and hands them to the handler first when it starts (or releases them if the channel closes unstarted).
  */
 final class NettyChannel implements Channel {
   private final io.netty.channel.Channel ch;
@@ -34,6 +42,8 @@ final class NettyChannel implements Channel {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final boolean pipe;
+  /** The TLS handler below the bridge, or {@code null} for plaintext; kept, since the pipeline empties on close. */
+  private final SslHandler tls;
   /** A pipe sent its end-of-stream marker: closed for its user, though the Netty channel waits for the peer. */
   private volatile boolean closedLocally;
   /** A pipe has more bytes in flight to its peer than the high watermark allows; see {@link PipeFlow}. */
@@ -46,11 +56,16 @@ final class NettyChannel implements Channel {
   private boolean reported;
   private boolean reportedWritable = true;
   private PipeFlow flow;
+  /** Aborted: reads still in flight are dropped (a removed TLS handler hands on its undecoded bytes). */
+  private boolean aborted;
+  /** Reads that arrived before {@link #start} (only a TLS handshake reads that early). */
+  private ArrayDeque<ByteBuf> early;
 
   NettyChannel(io.netty.channel.Channel ch, String kind) {
     this.ch = ch;
     this.kind = kind;
     this.pipe = ch instanceof io.netty.channel.local.LocalChannel;
+    this.tls = ch.pipeline().get(SslHandler.class); // added by Channels before this bridge, if at all
     ch.config().setAutoRead(false);
     ch.pipeline().addLast("listenrain", new Bridge());
   }
@@ -66,6 +81,7 @@ final class NettyChannel implements Channel {
     ch.eventLoop().execute(() -> {
       this.handler = handler;
       pipeFlow();
+      deliverEarlyReads();
       if (inactive || closedLocally) {
         reportClosed();
         return;
@@ -73,6 +89,41 @@ final class NettyChannel implements Channel {
       ch.config().setAutoRead(true);
       ch.read();
     });
+  }
+
+  /** Hands reads that came before start to the handler, in order; on the event loop. */
+  private void deliverEarlyReads() {
+    if (early == null) {
+      return;
+    }
+    ArrayDeque<ByteBuf> reads = early;
+    early = null;
+    try {
+      while (!reads.isEmpty() && !reported && !closedLocally) {
+        handler.channelRead(reads.poll());
+      }
+      if (!reported && !closedLocally) {
+        handler.channelReadComplete();
+      }
+    } catch (RuntimeException e) {
+      if (closeCause == null) {
+        closeCause = e; // as a throwing handler on the pipeline: the channel closes with that cause
+      }
+      ch.close();
+    } finally {
+      releaseAll(reads);
+    }
+  }
+
+  private static void releaseAll(ArrayDeque<ByteBuf> reads) {
+    for (ByteBuf b; (b = reads.poll()) != null; ) {
+      ReferenceCountUtil.safeRelease(b);
+    }
+  }
+
+  @Override
+  public Optional<SSLSession> sslSession() {
+    return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
   }
 
   @Override
@@ -93,6 +144,9 @@ final class NettyChannel implements Channel {
     }
     int bytes = data.readableBytes();
     ch.write(data, ch.voidPromise());
+    if (reportedWritable && !ch.isWritable()) {
+      updateWritability(); // a TLS handler's queue reports crossing the watermark only in a later task
+    }
     PipeFlow f = pipeFlow();
     if (f != null && f.wrote(this, bytes) > ch.config().getWriteBufferHighWaterMark() && !flowBlocked) {
       flowBlocked = true;
@@ -191,6 +245,10 @@ final class NettyChannel implements Channel {
           // Best effort: a plain close is still a close.
         }
       }
+      aborted = true;
+      if (tls != null && ch.pipeline().context(tls) != null) {
+        ch.pipeline().remove(tls); // no close_notify: the peer must not mistake an abort for an orderly close
+      }
       ch.close();
     });
   }
@@ -211,6 +269,14 @@ final class NettyChannel implements Channel {
   @Override
   public String kind() {
     return kind;
+  }
+
+  /**
+   * Completes when the peer's TLS close_notify arrived, fails if the channel closed without one; {@code null} for
+   * a channel without TLS. Used by tests of graceful close.
+   */
+  io.netty.util.concurrent.Future<io.netty.channel.Channel> tlsCloseNotify() {
+    return tls == null ? null : tls.sslCloseFuture();
   }
 
   /** Closes the output side only (TCP FIN, the read side stays open). Used by tests of half-close. */
@@ -247,6 +313,17 @@ final class NettyChannel implements Channel {
       PipeFlow f = pipeFlow();
       if (f != null && msg instanceof ByteBuf) {
         f.read(NettyChannel.this, ((ByteBuf) msg).readableBytes());
+      }
+      if (aborted) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (handler == null && msg instanceof ByteBuf) {
+        if (early == null) {
+          early = new ArrayDeque<>();
+        }
+        early.add((ByteBuf) msg); // a TLS handshake read ahead; delivered at start
+        return;
       }
       if (handler == null || reported || closedLocally) {
         ReferenceCountUtil.release(msg);
@@ -285,6 +362,13 @@ final class NettyChannel implements Channel {
         reportClosed();
       } else {
         closeFuture.complete(null); // not started: nobody to tell yet; start() will still report once
+      }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      if (early != null && handler == null) {
+        releaseAll(early); // the channel went away before its handler was installed
       }
     }
 

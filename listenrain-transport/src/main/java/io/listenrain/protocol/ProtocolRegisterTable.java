@@ -50,11 +50,21 @@ public final class ProtocolRegisterTable implements AutoCloseable {
 
   /**
    * Binds one port for several server protocols (native ones from {@link Protocol#serverProtocol}, the gRPC bridge,
-   * ...): see {@link PortSharingAcceptor}.
+   * ...): see {@link PortSharingAcceptor}. Default channel options: plaintext.
    */
   public ChannelAcceptor listenShared(SocketAddress address, List<? extends ServerProtocol> serverProtocols)
       throws IOException {
-    return PortSharingAcceptor.listen(address, ChannelOptions.defaults(), serverProtocols);
+    return listenShared(address, ChannelOptions.defaults(), serverProtocols);
+  }
+
+  /**
+   * Binds one port for several server protocols with these channel options, for instance
+   * {@link ChannelOptions#withServerTls server TLS}: the TLS handshake comes first, and the protocols' prefaces are
+   * read from the decrypted stream.
+   */
+  public ChannelAcceptor listenShared(SocketAddress address, ChannelOptions options,
+      List<? extends ServerProtocol> serverProtocols) throws IOException {
+    return PortSharingAcceptor.listen(address, options, serverProtocols);
   }
 
   @Override

@@ -6,7 +6,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 
 /**
  * An accepted channel after sniffing: the same channel, except that {@link #start} first delivers the bytes read
@@ -82,6 +84,11 @@ final class ReplayingChannel implements Channel {
   @Override
   public CompletableFuture<Void> closeFuture() {
     return delegate.closeFuture();
+  }
+
+  @Override
+  public Optional<SSLSession> sslSession() {
+    return delegate.sslSession();
   }
 
   @Override

@@ -7,7 +7,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 
 /**
  * A server channel of a protocol with a preface: checks and strips the preface from the front of the stream before
@@ -120,6 +122,11 @@ final class PrefaceCheckingChannel implements Channel {
   @Override
   public CompletableFuture<Void> closeFuture() {
     return delegate.closeFuture();
+  }
+
+  @Override
+  public Optional<SSLSession> sslSession() {
+    return delegate.sslSession();
   }
 
   @Override
