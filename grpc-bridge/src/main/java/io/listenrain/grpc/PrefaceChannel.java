@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 
 /**
  * A server-side view of an accepted channel that checks and removes the 8-byte client preface before the packet
@@ -165,6 +166,11 @@ final class PrefaceChannel implements Channel {
   @Override
   public CompletableFuture<Void> closeFuture() {
     return delegate.closeFuture();
+  }
+
+  @Override
+  public Map<String, String> socketOptions() {
+    return delegate.socketOptions();
   }
 
   @Override

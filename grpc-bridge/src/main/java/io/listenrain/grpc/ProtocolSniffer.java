@@ -9,6 +9,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 
 /**
  * Lets several protocols share one listening address: reads an accepted channel's first bytes, offers them to each
@@ -192,6 +193,11 @@ final class ProtocolSniffer implements ChannelHandler {
     @Override
     public CompletableFuture<Void> closeFuture() {
       return channel.closeFuture();
+    }
+
+    @Override
+    public Map<String, String> socketOptions() {
+      return channel.socketOptions();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
@@ -89,6 +90,11 @@ final class ReplayingChannel implements Channel {
   @Override
   public Optional<SSLSession> sslSession() {
     return delegate.sslSession();
+  }
+
+  @Override
+  public Map<String, String> socketOptions() {
+    return delegate.socketOptions();
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
@@ -127,6 +128,11 @@ final class PrefaceCheckingChannel implements Channel {
   @Override
   public Optional<SSLSession> sslSession() {
     return delegate.sslSession();
+  }
+
+  @Override
+  public Map<String, String> socketOptions() {
+    return delegate.socketOptions();
   }
 
   @Override
