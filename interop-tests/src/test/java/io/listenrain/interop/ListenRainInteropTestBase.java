@@ -3,7 +3,6 @@ package io.listenrain.interop;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 
-import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingServerBuilder;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
@@ -63,12 +62,9 @@ public abstract class ListenRainInteropTestBase extends AbstractInteropTest {
     ListenRainChannelBuilder builder = configure(ListenRainChannelBuilder.forSocketAddress(listenAddress()))
         .maxInboundMessageSize(MAX_MESSAGE_SIZE);
     InternalListenRainChannelBuilder.setStatsEnabled(builder, false);
-    return builder;
-  }
-
-  @Override
-  protected ClientInterceptor[] getAdditionalInterceptors() {
-    return new ClientInterceptor[] {createCensusStatsClientInterceptor()};
+    // On the channel, not in getAdditionalInterceptors(): unimplementedService and emptyUnaryWithRetriableStream
+    // make calls on stubs built straight from the channel, and their census records are checked too.
+    return builder.intercept(createCensusStatsClientInterceptor());
   }
 
   /** The address the running server reports, as a client dials it. */
