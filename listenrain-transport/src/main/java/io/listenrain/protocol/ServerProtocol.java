@@ -30,6 +30,17 @@ public interface ServerProtocol {
   boolean matchesPreface(ByteBuf firstBytes);
 
   /**
+   * Whether {@code partial} (fewer than {@link #prefaceLength()} readable bytes) could still be the start of this
+   * protocol's preface. A port-sharing listener asks this so that it can rule a protocol out early and hand a short
+   * first message (a small native request) to the fallback protocol instead of waiting for bytes that will never
+   * come. Uses absolute reads. The default says yes, which is always safe but may delay the decision until
+   * {@link #prefaceLength()} bytes have arrived; protocols with a fixed preface should compare the bytes they have.
+   */
+  default boolean couldMatchPreface(ByteBuf partial) {
+    return true;
+  }
+
+  /**
    * Takes over an accepted, unstarted channel: the protocol starts it and owns it from now on. Called on the
    * channel's I/O thread.
    */

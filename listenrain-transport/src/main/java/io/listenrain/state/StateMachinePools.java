@@ -1,0 +1,43 @@
+package io.listenrain.state;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/** Built-in {@link StateMachinePool}s. */
+public final class StateMachinePools {
+  private StateMachinePools() {}
+
+  /** A pool on a {@link ConcurrentHashMap}: lock-free reads, per-bin locking on updates. */
+  public static <M> StateMachinePool<M> concurrent() {
+    return new Concurrent<>();
+  }
+
+  private static final class Concurrent<M> implements StateMachinePool<M> {
+    private final ConcurrentHashMap<Long, StateMachine<M>> map = new ConcurrentHashMap<>(256);
+
+    @Override
+    public StateMachine<M> putIfAbsent(long msgId, StateMachine<M> machine) {
+      return map.putIfAbsent(msgId, machine);
+    }
+
+    @Override
+    public StateMachine<M> remove(long msgId) {
+      return map.remove(msgId);
+    }
+
+    @Override
+    public boolean remove(long msgId, StateMachine<M> machine) {
+      return map.remove(msgId, machine);
+    }
+
+    @Override
+    public int size() {
+      return map.size();
+    }
+
+    @Override
+    public void forEach(BiConsumer<Long, StateMachine<M>> action) {
+      map.forEach(action);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.listenrain.transport;
+
+import io.listenrain.state.StateMachine;
+import io.listenrain.timer.DeadlineTimer;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One call in flight on a {@link ClientTransport}: the entry the transport keeps in its state machine pool. Whoever
+ * removes it from the pool ends it; the fields below coordinate only the timer and the connection.
+ */
+final class Call<M> implements StateMachine<M> {
+  final long msgId;
+  final StateMachine<M> machine;
+  final long startNanos;
+  final long timeoutNanos;
+
+  /** The connection the request was handed to; null while waiting for a connection. */
+  volatile Connection connection;
+  /** Set once by the ending side, before it asks the timer to drop the entry. */
+  volatile boolean ended;
+  /** Set by the timer thread once the entry is in the heap. */
+  volatile boolean inTimer;
+  /** Owned by the timer thread. */
+  DeadlineTimer.Entry<Call<M>> timerEntry;
+  /** The encoded request while waiting for a connection; guarded by the transport's lock. */
+  ByteBuf pendingPayload;
+
+  Call(long msgId, StateMachine<M> machine, long startNanos, long timeoutNanos) {
+    this.msgId = msgId;
+    this.machine = machine;
+    this.startNanos = startNanos;
+    this.timeoutNanos = timeoutNanos;
+  }
+
+  // The pool stores Calls as StateMachines; the transport never calls these on a Call itself.
+  @Override
+  public void process(long id, M message) {
+    machine.process(id, message);
+  }
+
+  @Override
+  public void timeout(long id) {
+    machine.timeout(id);
+  }
+
+  @Override
+  public void failed(long id, Throwable cause) {
+    machine.failed(id, cause);
+  }
+
+  @Override
+  public String toString() {
+    return "Call(" + msgId + ")";
+  }
+}

@@ -1,0 +1,21 @@
+package io.listenrain.transport;
+
+/**
+ * A call was sent with a msgID that another call in flight on the same transport already uses. The new call is
+ * rejected at send and the call in flight is not disturbed (the original framework silently let one overwrite the
+ * other, and the loser waited forever).
+ */
+public class MsgIdInUseException extends TransportException {
+  private static final long serialVersionUID = 1L;
+
+  private final long msgId;
+
+  public MsgIdInUseException(long msgId) {
+    super("msgId " + msgId + " is already in flight on this transport");
+    this.msgId = msgId;
+  }
+
+  public long msgId() {
+    return msgId;
+  }
+}

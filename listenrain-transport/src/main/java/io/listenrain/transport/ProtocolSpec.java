@@ -1,0 +1,294 @@
+package io.listenrain.transport;
+
+import io.listenrain.channel.ChannelGenerator;
+import io.listenrain.channel.ChannelOptions;
+import io.listenrain.codec.LengthPrefixedPacketCodec;
+import io.listenrain.codec.MessageCodec;
+import io.listenrain.codec.PacketCodec;
+import io.listenrain.exec.CallbackExecutors;
+import io.listenrain.state.StateMachinePool;
+import io.listenrain.state.StateMachinePools;
+import io.listenrain.timer.Ticker;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Everything a native protocol is made of: the original framework's RegisterProtocol arguments. Only the message
+ * codec is required; every other part has a default. Immutable; build with {@link #builder}.
+ *
+ * <table>
+ *   <caption>Parts and defaults</caption>
+ *   <tr><th>part</th><th>default</th></tr>
+ *   <tr><td>packet codec</td><td>{@link LengthPrefixedPacketCodec#defaultCodec()} (4-byte length, 16 MiB cap)</td></tr>
+ *   <tr><td>default call timeout</td><td>5 s</td></tr>
+ *   <tr><td>channel generator per key</td><td>dials the key's endpoints in order (failover), once per attempt</td></tr>
+ *   <tr><td>packet queue per connection</td><td>{@code PacketQueues.bounded(PacketQueues.DEFAULT_CAPACITY)}</td></tr>
+ *   <tr><td>callback executor</td><td>{@link CallbackExecutors#defaultExecutor()}</td></tr>
+ *   <tr><td>state machine pool per transport</td><td>{@link StateMachinePools#concurrent()}</td></tr>
+ *   <tr><td>ticker / timer tick</td><td>{@link Ticker#system()} / 10 ms</td></tr>
+ *   <tr><td>reconnect backoff</td><td>{@link ReconnectPolicy#defaults()}</td></tr>
+ *   <tr><td>preface</td><td>none (the server protocol is a port-sharing fallback)</td></tr>
+ *   <tr><td>connections per key / max keys in a pool</td><td>1 / 1024</td></tr>
+ *   <tr><td>calls parked while dialing</td><td>{@link PacketQueues#DEFAULT_CAPACITY}</td></tr>
+ * </table>
+ *
+ * @param <M> the message type
+ */
+public final class ProtocolSpec<M> {
+  private final String name;
+  private final MessageCodec<M> messageCodec;
+  private final PacketCodec packetCodec;
+  private final Duration defaultTimeout;
+  private final Function<TransportKey, ChannelGenerator> channelGenerators;
+  private final Supplier<PacketQueue> packetQueues;
+  private final Executor executor;
+  private final Supplier<StateMachinePool<M>> stateMachinePools;
+  private final Ticker ticker;
+  private final Duration tickInterval;
+  private final ReconnectPolicy backoff;
+  private final byte[] preface;
+  private final ChannelOptions channelOptions;
+  private final int connectionsPerKey;
+  private final int maxTransports;
+  private final int maxWaitingForConnection;
+
+  private ProtocolSpec(Builder<M> b) {
+    this.name = b.name;
+    this.messageCodec = b.messageCodec;
+    this.packetCodec = b.packetCodec;
+    this.defaultTimeout = b.defaultTimeout;
+    this.channelOptions = b.channelOptions;
+    this.channelGenerators = b.channelGenerators != null ? b.channelGenerators
+        : key -> new FailoverDialer(key.endpoints(), b.channelOptions);
+    this.packetQueues = b.packetQueues;
+    this.executor = b.executor;
+    this.stateMachinePools = b.stateMachinePools;
+    this.ticker = b.ticker;
+    this.tickInterval = b.tickInterval;
+    this.backoff = b.backoff;
+    this.preface = b.preface;
+    this.connectionsPerKey = b.connectionsPerKey;
+    this.maxTransports = b.maxTransports;
+    this.maxWaitingForConnection = b.maxWaitingForConnection;
+  }
+
+  /** Starts a spec for protocol {@code name} with its message codec. */
+  public static <M> Builder<M> builder(String name, MessageCodec<M> messageCodec) {
+    return new Builder<>(name, messageCodec);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public MessageCodec<M> messageCodec() {
+    return messageCodec;
+  }
+
+  public PacketCodec packetCodec() {
+    return packetCodec;
+  }
+
+  public Duration defaultTimeout() {
+    return defaultTimeout;
+  }
+
+  /** Builds the channel generator of a new client transport. */
+  public ChannelGenerator newChannelGenerator(TransportKey key) {
+    return channelGenerators.apply(key);
+  }
+
+  public PacketQueue newPacketQueue() {
+    return packetQueues.get();
+  }
+
+  public Executor executor() {
+    return executor;
+  }
+
+  public StateMachinePool<M> newStateMachinePool() {
+    return stateMachinePools.get();
+  }
+
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  public Duration tickInterval() {
+    return tickInterval;
+  }
+
+  public ReconnectPolicy reconnectPolicy() {
+    return backoff;
+  }
+
+  /** The bytes a client sends first on every connection and a server expects, or an empty array for none. */
+  public byte[] preface() {
+    return preface.clone();
+  }
+
+  int prefaceLength() {
+    return preface.length;
+  }
+
+  byte[] prefaceUnsafe() {
+    return preface;
+  }
+
+  public ChannelOptions channelOptions() {
+    return channelOptions;
+  }
+
+  public int connectionsPerKey() {
+    return connectionsPerKey;
+  }
+
+  public int maxTransports() {
+    return maxTransports;
+  }
+
+  public int maxWaitingForConnection() {
+    return maxWaitingForConnection;
+  }
+
+  @Override
+  public String toString() {
+    return "ProtocolSpec(" + name + ", " + messageCodec + ", " + packetCodec + ")";
+  }
+
+  /** Builds a {@link ProtocolSpec}. */
+  public static final class Builder<M> {
+    private final String name;
+    private final MessageCodec<M> messageCodec;
+    private PacketCodec packetCodec = LengthPrefixedPacketCodec.defaultCodec();
+    private Duration defaultTimeout = Duration.ofSeconds(5);
+    private Function<TransportKey, ChannelGenerator> channelGenerators;
+    private Supplier<PacketQueue> packetQueues = () -> PacketQueues.bounded(PacketQueues.DEFAULT_CAPACITY);
+    private Executor executor = CallbackExecutors.defaultExecutor();
+    private Supplier<StateMachinePool<M>> stateMachinePools = StateMachinePools::concurrent;
+    private Ticker ticker = Ticker.system();
+    private Duration tickInterval = Duration.ofMillis(10);
+    private ReconnectPolicy backoff = ReconnectPolicy.defaults();
+    private byte[] preface = new byte[0];
+    private ChannelOptions channelOptions = ChannelOptions.defaults();
+    private int connectionsPerKey = 1;
+    private int maxTransports = 1024;
+    private int maxWaitingForConnection = PacketQueues.DEFAULT_CAPACITY;
+
+    private Builder(String name, MessageCodec<M> messageCodec) {
+      this.name = Objects.requireNonNull(name, "name");
+      this.messageCodec = Objects.requireNonNull(messageCodec, "messageCodec");
+    }
+
+    public Builder<M> packetCodec(PacketCodec codec) {
+      this.packetCodec = Objects.requireNonNull(codec);
+      return this;
+    }
+
+    /** The timeout of calls sent without one; must be positive. */
+    public Builder<M> defaultTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive: " + timeout);
+      }
+      this.defaultTimeout = timeout;
+      return this;
+    }
+
+    /** How a client transport gets its channels; called once per transport with its key. */
+    public Builder<M> channelGenerators(Function<TransportKey, ChannelGenerator> factory) {
+      this.channelGenerators = Objects.requireNonNull(factory);
+      return this;
+    }
+
+    public Builder<M> packetQueues(Supplier<PacketQueue> factory) {
+      this.packetQueues = Objects.requireNonNull(factory);
+      return this;
+    }
+
+    /** Where state machines and routers run. Never an I/O thread. */
+    public Builder<M> executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor);
+      return this;
+    }
+
+    public Builder<M> stateMachinePools(Supplier<StateMachinePool<M>> factory) {
+      this.stateMachinePools = Objects.requireNonNull(factory);
+      return this;
+    }
+
+    /** The time source for call deadlines and reconnect backoff; tests pass a fake. */
+    public Builder<M> ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker);
+      return this;
+    }
+
+    /** How often a client transport polls its timer: the timeout granularity. */
+    public Builder<M> tickInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("tick interval must be positive: " + interval);
+      }
+      this.tickInterval = interval;
+      return this;
+    }
+
+    public Builder<M> reconnectPolicy(ReconnectPolicy policy) {
+      this.backoff = Objects.requireNonNull(policy);
+      return this;
+    }
+
+    /**
+     * Magic bytes that open every connection of this protocol, so that a port-sharing listener can recognise it.
+     * At most 64 bytes.
+     */
+    public Builder<M> preface(byte[] preface) {
+      if (preface.length > 64) {
+        throw new IllegalArgumentException("preface longer than 64 bytes");
+      }
+      this.preface = preface.clone();
+      return this;
+    }
+
+    /** Socket options for the default channel generator and for listeners. */
+    public Builder<M> channelOptions(ChannelOptions options) {
+      this.channelOptions = Objects.requireNonNull(options);
+      return this;
+    }
+
+    /** How many connections a transport pool keeps per key, used round-robin. */
+    public Builder<M> connectionsPerKey(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("connectionsPerKey must be positive: " + n);
+      }
+      this.connectionsPerKey = n;
+      return this;
+    }
+
+    /** The most keys a transport pool holds; beyond it, getting a new key fails. */
+    public Builder<M> maxTransports(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxTransports must be positive: " + n);
+      }
+      this.maxTransports = n;
+      return this;
+    }
+
+    /**
+     * The most calls a client transport parks while it dials; beyond it, send fails with
+     * {@link QueueFullException}. Default {@link PacketQueues#DEFAULT_CAPACITY}.
+     */
+    public Builder<M> maxWaitingForConnection(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxWaitingForConnection must be positive: " + n);
+      }
+      this.maxWaitingForConnection = n;
+      return this;
+    }
+
+    public ProtocolSpec<M> build() {
+      return new ProtocolSpec<>(this);
+    }
+  }
+}

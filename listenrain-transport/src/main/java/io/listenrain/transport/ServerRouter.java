@@ -1,0 +1,18 @@
+package io.listenrain.transport;
+
+/**
+ * Serves requests: the original framework's ServerRouter. Called once per received message, on the protocol's
+ * callback executor (never on an I/O thread); calls may run concurrently, on several threads.
+ *
+ * <p>The router owns {@code message} (releases it if reference-counted) and answers through {@code response}, now or
+ * later, from any thread, at most once. A router may leave a request unanswered (one-way messages); the client then
+ * sees its timeout.
+ *
+ * @param <M> the message type
+ */
+@FunctionalInterface
+public interface ServerRouter<M> {
+
+  /** Handles one request. Exceptions are logged; the request stays unanswered unless already answered. */
+  void route(ServerResponse<M> response, long msgId, M message);
+}

@@ -1,0 +1,121 @@
+package io.listenrain.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.StringValue;
+import io.listenrain.channel.ChannelAcceptor;
+import io.listenrain.codec.BytesMessage;
+import io.listenrain.codec.Envelope;
+import io.listenrain.codec.ProtobufMessageCodec;
+import io.listenrain.codec.RawBytesMessageCodec;
+import io.listenrain.transport.ConnectionClosedException;
+import io.listenrain.transport.ProtocolSpec;
+import io.listenrain.transport.TransportKey;
+import io.netty.buffer.Unpooled;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PortSharingAcceptorTest {
+  private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+  /** As long as HTTP/2's client preface, so a short native request arrives before it could be decided by length. */
+  private static final byte[] PB_PREFACE = "LISTENRAIN-PROTOBUF-V1\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  @Test
+  void twoProtocolsShareOneListenerAndEachGetsItsOwnConnections() throws Exception {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      Protocol<BytesMessage> raw = table.register(ProtocolSpec.builder("raw", RawBytesMessageCodec.instance())
+          .build());
+      ChannelAcceptor shared = table.listenShared(LOOPBACK, List.of(
+          pb.serverProtocol((r, id, m) -> r.send(Envelope.of(id, StringValue.of("pb:" + m.body().getValue())))),
+          raw.serverProtocol((r, id, m) -> {
+            String text = m.payload().toString(StandardCharsets.UTF_8);
+            m.release();
+            r.send(new BytesMessage(id, Unpooled.copiedBuffer("raw:" + text, StandardCharsets.UTF_8)));
+          })));
+      try {
+        assertThat(PB_PREFACE).hasSize(24);
+        TransportKey pbKey = pb.key(shared.localAddress());
+        TransportKey rawKey = raw.key(shared.localAddress());
+
+        Envelope<StringValue> pbReply = pb.syncSend(pbKey, Envelope.of(1, StringValue.of("hi")),
+            Duration.ofSeconds(5));
+        // This 13-byte raw request is shorter than the 24-byte pb preface: the acceptor must rule pb out by content.
+        BytesMessage rawReply = raw.send(rawKey,
+            new BytesMessage(2, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
+
+        assertThat(pbReply).isEqualTo(Envelope.of(1, StringValue.of("pb:hi")));
+        try {
+          assertThat(rawReply.msgId()).isEqualTo(2);
+          assertThat(rawReply.payload().toString(StandardCharsets.UTF_8)).isEqualTo("raw:x");
+        } finally {
+          rawReply.release();
+        }
+      } finally {
+        shared.close();
+      }
+    }
+  }
+
+  @Test
+  void connectionMatchingNoProtocolIsClosed() throws Exception {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      ChannelAcceptor shared = table.listenShared(LOOPBACK,
+          List.of(pb.serverProtocol((r, id, m) -> r.send(m))));
+      try (Socket s = new Socket()) {
+        s.connect(shared.localAddress(), 5000);
+        s.setSoTimeout(5000);
+        OutputStream out = s.getOutputStream();
+        out.write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(s.getInputStream().read()).as("server closes the connection").isEqualTo(-1);
+      } catch (java.net.SocketException reset) {
+        // A reset is a close too.
+      } finally {
+        shared.close();
+      }
+    }
+  }
+
+  @Test
+  void clientWithoutThePrefaceIsRefusedByAPrefacedProtocol() throws Exception {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      Protocol<Envelope<StringValue>> noPreface = table.register(ProtocolSpec.builder("pb-bare",
+          ProtobufMessageCodec.of(StringValue.parser())).build());
+      ChannelAcceptor shared = table.listenShared(LOOPBACK,
+          List.of(pb.serverProtocol((r, id, m) -> r.send(m))));
+      try {
+        assertThatThrownBy(() -> noPreface.send(noPreface.key(shared.localAddress()),
+            Envelope.of(1, StringValue.of("x")), Duration.ofHours(1)).get(5, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(ConnectionClosedException.class);
+      } finally {
+        shared.close();
+      }
+    }
+  }
+
+  @Test
+  void prefacelessProtocolMustComeLast() throws Exception {
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<BytesMessage> raw = table.register(ProtocolSpec.builder("raw", RawBytesMessageCodec.instance())
+          .build());
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      assertThatThrownBy(() -> table.listenShared(LOOPBACK, List.of(
+          raw.serverProtocol((r, id, m) -> r.send(m)), pb.serverProtocol((r, id, m) -> r.send(m)))))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}
