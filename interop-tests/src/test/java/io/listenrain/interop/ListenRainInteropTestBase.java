@@ -62,8 +62,8 @@ public abstract class ListenRainInteropTestBase extends AbstractInteropTest {
     ListenRainChannelBuilder builder = configure(ListenRainChannelBuilder.forSocketAddress(listenAddress()))
         .maxInboundMessageSize(MAX_MESSAGE_SIZE);
     InternalListenRainChannelBuilder.setStatsEnabled(builder, false);
-    // On the channel, not in getAdditionalInterceptors(): unimplementedService and emptyUnaryWithRetriableStream
-    // make calls on stubs built straight from the channel, and their census records are checked too.
+    // On the channel, as Http2NettyTest does, not in getAdditionalInterceptors(): unimplementedService calls through
+    // a stub built straight from the channel and still checks the call's client census record.
     return builder.intercept(createCensusStatsClientInterceptor());
   }
 
