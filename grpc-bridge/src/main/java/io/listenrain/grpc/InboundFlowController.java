@@ -1,9 +1,10 @@
 package io.listenrain.grpc;
 
 /**
- * This end's receive windows. DATA uses up the stream's and the connection's window; credit goes back to the peer
- * (WINDOW frames) only as the application consumes the bytes, reported by the deframer's {@code bytesRead}, once
- * half a window has been consumed. I/O thread only.
+ * This end's receive windows. DATA uses up the stream's and the connection's window. Stream credit goes back to the
+ * peer (WINDOW frames) only as the application consumes the bytes, reported by the deframer's {@code bytesRead}, once
+ * half a window has been consumed: that bounds what each stream buffers. Connection credit goes back as bytes arrive
+ * (as okhttp does), so one stream whose reader stalls cannot block the others. I/O thread only.
  */
 final class InboundFlowController {
   /** Sends a WINDOW frame; stream 0 is the connection. */
@@ -15,7 +16,6 @@ final class InboundFlowController {
   static final class StreamFlow {
     private int window;
     private int unacked;
-    private int unread;
     private boolean done;
   }
 
@@ -48,8 +48,8 @@ final class InboundFlowController {
       throw new GrpcProtocolException("peer overran the stream window: " + n + " > " + s.window);
     }
     takeConnection(n);
+    returnToConnection(n);
     s.window -= n;
-    s.unread += n;
   }
 
   /** DATA of {@code n} bytes arrived for a stream that is gone: the bytes count against, then return to, the connection. */
@@ -70,7 +70,6 @@ final class InboundFlowController {
     if (s.done || n <= 0) {
       return;
     }
-    s.unread -= n;
     s.unacked += n;
     if (s.unacked >= streamWindowSize / 2) {
       int inc = s.unacked;
@@ -81,13 +80,9 @@ final class InboundFlowController {
     returnToConnection(n);
   }
 
-  /** The stream is gone: whatever it received but never consumed goes back to the connection. Idempotent. */
+  /** The stream is gone: later {@link #bytesRead} calls for it are ignored. Idempotent. */
   void streamDone(StreamFlow s) {
-    if (!s.done) {
-      s.done = true;
-      returnToConnection(s.unread);
-      s.unread = 0;
-    }
+    s.done = true;
   }
 
   private void returnToConnection(int n) {

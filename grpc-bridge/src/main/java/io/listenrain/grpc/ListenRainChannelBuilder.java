@@ -166,6 +166,11 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return this;
   }
 
+  /** The live configuration, for tests that need values the public knobs clamp (such as sub-second keepalive). */
+  TransportConfig config() {
+    return config;
+  }
+
   void setStatsEnabled(boolean enabled) {
     delegate.setStatsEnabled(enabled);
   }

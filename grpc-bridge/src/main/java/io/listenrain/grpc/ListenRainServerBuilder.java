@@ -186,6 +186,11 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
+  /** The live configuration, for tests that need values the public knobs clamp (such as sub-second keepalive). */
+  TransportConfig config() {
+    return config;
+  }
+
   void setStatsEnabled(boolean enabled) {
     delegate.setStatsEnabled(enabled);
   }

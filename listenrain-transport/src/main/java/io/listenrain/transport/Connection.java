@@ -244,7 +244,8 @@ public final class Connection {
       if (cumulation != null) {
         if (!cumulation.isReadable()) {
           releaseCumulation();
-        } else {
+        } else if (cumulation.refCnt() == 1) {
+          // Only when no decoded packet (a retained slice) still points into the buffer: compacting moves bytes.
           cumulation.discardSomeReadBytes();
         }
       }
