@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * protocol requires; malformed frames throw {@link GrpcProtocolException}, the only exception that escapes.
  *
  * <p>Buffer ownership: {@link #read} does not release {@code frame}; a DATA payload handed to the listener is a
- * new buffer (a copy, independent of {@code frame}) the listener owns.
+ * retained slice the listener owns.
  */
 final class FrameReader {
   /** Receives decoded frames, on the connection's I/O thread. */
@@ -97,10 +97,7 @@ final class FrameReader {
         if (n > maxDataLength) {
           throw new GrpcProtocolException("DATA of " + n + " bytes exceeds the max frame size " + maxDataLength);
         }
-        // A copy, not a retained slice: the deframer keeps DATA past this call, and Connection compacts its read
-        // cumulation (discardSomeReadBytes) even while slices of it are alive, which would overwrite these bytes.
-        // Back to retainedSlice once Connection only compacts an unshared cumulation.
-        listener.data(id, frame.copy(p, n), (flags & Wire.FLAG_END_STREAM) != 0);
+        listener.data(id, frame.retainedSlice(p, n), (flags & Wire.FLAG_END_STREAM) != 0);
         break;
       case Wire.TRAILERS: {
         requireStream(type, id);
