@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
  * (same package, to reach the package-private controller) because it was found here: giving credit both on receipt
  * and again on read grew the window by every byte read, so after ~2 GiB through one connection the receiver's int
  * window overflowed and it closed the connection as "peer overran the connection window". Belongs next to the
- * controller in grpc-bridge.
+ * controller in grpc-bridge (named ListenRain* here only so the interop run command, -Dtest=ListenRain*, picks it up).
  */
-class InboundFlowControllerCreditTest {
+class ListenRainInboundFlowControllerCreditTest {
   private static final int WINDOW = 1024;
 
   private long connectionCredit;
