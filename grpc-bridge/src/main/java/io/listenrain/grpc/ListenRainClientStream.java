@@ -34,8 +34,8 @@ final class ListenRainClientStream extends AbstractClientStream {
 
   ListenRainClientStream(ListenRainClientTransport transport, MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
       StatsTraceContext statsTraceCtx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize) {
-    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize), statsTraceCtx, tracer, headers,
-        callOptions, false);
+    super(ByteBufWritableBuffer.allocator(ByteBufWritableBuffer.GC_HEAP, maxFrameSize), statsTraceCtx, tracer,
+        headers, callOptions, false);
     this.transport = transport;
     this.method = method;
     this.authority = transport.authority();

@@ -9,6 +9,11 @@ import io.grpc.internal.ServerTransportListener;
 import io.listenrain.channel.ChannelAcceptor;
 import io.listenrain.channel.Channels;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.net.SocketAddress;
 import java.util.Collections;
 import java.util.List;
@@ -35,12 +40,31 @@ final class ListenRainServer implements InternalServer {
 
   @Override
   public void start(ServerListener listener) throws IOException {
+    if (address instanceof UnixDomainSocketAddress) {
+      refuseLiveUnixSocket((UnixDomainSocketAddress) address);
+    }
     this.listener = listener;
     acceptor = Channels.listen(address, config.channelOptions, ch -> {
       ListenRainServerTransport t = new ListenRainServerTransport(ch, config, tracerFactories);
       ServerTransportListener tl = listener.transportCreated(t);
       t.start(tl);
     });
+  }
+
+  /**
+   * The channel layer replaces a stale socket file; a file some server still listens on must not be taken over, so
+   * probe it first.
+   */
+  private static void refuseLiveUnixSocket(UnixDomainSocketAddress a) throws IOException {
+    if (!Files.exists(a.getPath())) {
+      return;
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(a);
+    } catch (IOException stale) {
+      return; // nobody listens: the file is stale
+    }
+    throw new BindException("address already in use: " + a);
   }
 
   @Override

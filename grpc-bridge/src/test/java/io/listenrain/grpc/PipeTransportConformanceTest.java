@@ -1,0 +1,16 @@
+package io.listenrain.grpc;
+
+import java.net.SocketAddress;
+
+/** The conformance suite over Pipe channels. */
+class PipeTransportConformanceTest extends AbstractTransportConformanceTest {
+  @Override
+  protected SocketAddress bindAddress() {
+    return TransportKind.PIPE.bindAddress();
+  }
+
+  @Override
+  protected boolean kindAvailable() {
+    return TransportKind.PIPE.available();
+  }
+}

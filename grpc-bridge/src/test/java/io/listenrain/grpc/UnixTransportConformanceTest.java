@@ -1,0 +1,16 @@
+package io.listenrain.grpc;
+
+import java.net.SocketAddress;
+
+/** The conformance suite over Unix channels. */
+class UnixTransportConformanceTest extends AbstractTransportConformanceTest {
+  @Override
+  protected SocketAddress bindAddress() {
+    return TransportKind.UNIX.bindAddress();
+  }
+
+  @Override
+  protected boolean kindAvailable() {
+    return TransportKind.UNIX.available();
+  }
+}
