@@ -76,6 +76,7 @@ public final class Cli {
         reply.release();
       }
       out.println("stats: " + demo.transport(key).stats());
+      out.println("server: " + server.stats());
       demo.close();
       server.closeFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
       return 0;

@@ -220,6 +220,7 @@ final class ClientTransport<M> implements Transport<M> {
         c.send(payload); // takes ownership whatever happens
       } catch (ConnectionClosedException e) {
         // Raced with the connection's death: the call fails with it (the caller may retry; the next call redials).
+        forget(c);
         endCall(call, Ending.FAILED, null, new ConnectionClosedException("connection to " + key + " closed", e));
       }
       return;
@@ -392,6 +393,11 @@ final class ClientTransport<M> implements Transport<M> {
         connectFailures = 0;
         current = conn;
         connects.increment();
+        if (!conn.isOpen()) {
+          // Closed before we got here (its close notice found current != conn): do not keep a dead connection.
+          current = null;
+          state = State.IDLE;
+        }
       }
     }
     if (failure != null) {
@@ -428,6 +434,19 @@ final class ClientTransport<M> implements Transport<M> {
         conn.send(p);
       } catch (TransportException e) { // QueueFullException or ConnectionClosedException; p was released
         endCall(call, Ending.FAILED, null, e);
+      }
+    }
+  }
+
+  /**
+   * Drops {@code dead} as the current connection if it still is: a connection can close before {@link #onConnect}
+   * installs it, and then its close notice has already come and gone.
+   */
+  private void forget(Connection dead) {
+    synchronized (lock) {
+      if (current == dead && state == State.READY) { // when shutting down, the close notice terminates us
+        current = null;
+        state = State.IDLE;
       }
     }
   }

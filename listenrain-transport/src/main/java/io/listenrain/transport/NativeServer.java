@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /** The native {@link Server}: a set of {@link ServerConnection}s, with or without its own listener. */
 final class NativeServer<M> implements Server {
@@ -15,6 +16,14 @@ final class NativeServer<M> implements Server {
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private volatile ChannelAcceptor acceptor;
   private volatile boolean closed;
+  private final LongAdder accepted = new LongAdder();
+  final LongAdder requests = new LongAdder();
+  final LongAdder responses = new LongAdder();
+  // Totals of closed connections; guarded by this.
+  private long closedBytesIn;
+  private long closedBytesOut;
+  private long closedPacketsIn;
+  private long closedPacketsOut;
 
   NativeServer(ProtocolSpec<M> spec, ServerRouter<M> router) {
     this.spec = spec;
@@ -40,6 +49,7 @@ final class NativeServer<M> implements Server {
     Channel ch = spec.prefaceLength() == 0 ? channel : new PrefaceCheckingChannel(channel, spec.prefaceUnsafe());
     ServerConnection<M> sc = new ServerConnection<>(this, spec, router);
     connections.add(sc);
+    accepted.increment();
     sc.connection = Connection.open(ch, DetachingPacketCodec.wrap(spec.packetCodec()), spec.newPacketQueue(), sc);
     if (closed) {
       sc.drain();
@@ -47,8 +57,40 @@ final class NativeServer<M> implements Server {
   }
 
   void connectionClosed(ServerConnection<M> sc) {
-    connections.remove(sc);
+    Connection c = sc.connection;
+    synchronized (this) {
+      if (connections.remove(sc) && c != null) {
+        closedBytesIn += c.bytesIn();
+        closedBytesOut += c.bytesOut();
+        closedPacketsIn += c.packetsIn();
+        closedPacketsOut += c.packetsOut();
+      }
+    }
     maybeDone();
+  }
+
+  @Override
+  public ServerStats stats() {
+    long bi;
+    long bo;
+    long pi;
+    long po;
+    synchronized (this) {
+      bi = closedBytesIn;
+      bo = closedBytesOut;
+      pi = closedPacketsIn;
+      po = closedPacketsOut;
+      for (ServerConnection<M> sc : connections) {
+        Connection c = sc.connection;
+        if (c != null) {
+          bi += c.bytesIn();
+          bo += c.bytesOut();
+          pi += c.packetsIn();
+          po += c.packetsOut();
+        }
+      }
+    }
+    return new ServerStats(accepted.sum(), connections.size(), requests.sum(), responses.sum(), bi, bo, pi, po);
   }
 
   @Override

@@ -23,6 +23,9 @@ public interface Server extends AutoCloseable {
   /** Connections currently open. */
   int connectionCount();
 
+  /** Counters of this server. */
+  ServerStats stats();
+
   /** Graceful close; idempotent. Returns {@link #closeFuture()}. */
   @Override
   void close();

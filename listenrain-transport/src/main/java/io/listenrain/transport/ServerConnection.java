@@ -53,6 +53,7 @@ final class ServerConnection<M> implements PacketHandler {
       return;
     }
     outstanding.incrementAndGet();
+    server.requests.increment();
     Response response = new Response(conn, msgId);
     try {
       executor.execute(() -> {
@@ -120,6 +121,7 @@ final class ServerConnection<M> implements PacketHandler {
           ReferenceCountUtil.release(reply);
         }
         conn.send(payload);
+        server.responses.increment();
       } finally {
         outstanding.decrementAndGet();
         maybeClose();

@@ -99,6 +99,15 @@ class ClientTransportTest {
     assertThat(stats.packetsIn()).isEqualTo(3);
     assertThat(stats.bytesOut()).isEqualTo(3 * (4 + 8) + "future".length() + "sync".length() + "machine".length());
     assertThat(stats.connects()).isEqualTo(1);
+    ServerStats serverStats = server.stats();
+    assertThat(serverStats.requests()).isEqualTo(3);
+    assertThat(serverStats.responses()).isEqualTo(3);
+    assertThat(serverStats.connectionsAccepted()).isEqualTo(1);
+    assertThat(serverStats.bytesIn()).isEqualTo(stats.bytesOut());
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().bytesOut() == client.stats().bytesIn());
+    client.shutdownNow();
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.stats().openConnections() == 0);
+    assertThat(server.stats().bytesIn()).as("kept after the connection closed").isEqualTo(stats.bytesOut());
   }
 
   @Test
