@@ -559,6 +559,9 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       if (keepAlive != null) {
         keepAlive.onDataReceived();
       }
+      if (peer == null && packet.isReadable() && packet.getUnsignedByte(packet.readerIndex()) != Wire.SETTINGS) {
+        throw new GrpcProtocolException("the first frame must be SETTINGS");
+      }
       reader.read(packet, this);
     } catch (GrpcProtocolException e) {
       protocolError(e);
