@@ -11,4 +11,19 @@ public final class InternalListenRainServerBuilder {
   public static void setStatsEnabled(ListenRainServerBuilder builder, boolean enabled) {
     builder.setStatsEnabled(enabled);
   }
+
+  /** Whether census records started RPCs (interop tests turn it off with their own census hooks). */
+  public static void setStatsRecordStartedRpcs(ListenRainServerBuilder builder, boolean enabled) {
+    builder.delegateForInternal().setStatsRecordStartedRpcs(enabled);
+  }
+
+  /** Whether census records finished RPCs. */
+  public static void setStatsRecordFinishedRpcs(ListenRainServerBuilder builder, boolean enabled) {
+    builder.delegateForInternal().setStatsRecordFinishedRpcs(enabled);
+  }
+
+  /** Turns default census tracing on or off. */
+  public static void setTracingEnabled(ListenRainServerBuilder builder, boolean enabled) {
+    builder.delegateForInternal().setTracingEnabled(enabled);
+  }
 }

@@ -171,6 +171,10 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return config;
   }
 
+  ManagedChannelImplBuilder delegateForInternal() {
+    return delegate;
+  }
+
   void setStatsEnabled(boolean enabled) {
     delegate.setStatsEnabled(enabled);
   }

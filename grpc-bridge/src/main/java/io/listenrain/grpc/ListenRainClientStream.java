@@ -22,6 +22,7 @@ final class ListenRainClientStream extends AbstractClientStream {
   private final State state;
   private final Sink sink = new Sink();
   private final boolean countedForInUse;
+  private final TransportTracer tracer;
   private volatile String authority;
 
   // I/O-thread state, owned by the transport.
@@ -38,6 +39,7 @@ final class ListenRainClientStream extends AbstractClientStream {
         headers, callOptions, false);
     this.transport = transport;
     this.method = method;
+    this.tracer = tracer;
     this.authority = transport.authority();
     this.countedForInUse = io.grpc.internal.GrpcUtil.shouldBeCountedForInUse(callOptions);
     this.state = new State(maxInboundMessageSize, statsTraceCtx, tracer, callOptions);
@@ -134,6 +136,7 @@ final class ListenRainClientStream extends AbstractClientStream {
       if (n > 0) {
         onSendingBytes(n);
       }
+      tracer.reportMessageSent(numMessages);
       transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream));
     }
 

@@ -15,6 +15,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.SecurityLevel;
 import io.grpc.Status;
 import io.grpc.SynchronizationContext;
+import io.grpc.internal.AtomicBackoff;
 import io.grpc.internal.ClientStream;
 import io.grpc.internal.ClientStreamListener.RpcProgress;
 import io.grpc.internal.ConnectionClientTransport;
@@ -84,6 +85,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   private List<Runnable> preConnect = new ArrayList<>();
   private Connection connection;
 
+  private final AtomicBackoff.State keepAliveBackoff;
   private volatile Attributes attributes;
   private volatile EventExecutor loop;
   private Listener listener;
@@ -118,6 +120,16 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
 
   ListenRainClientTransport(SocketAddress address, String authority, String userAgent, Attributes eagAttrs,
       TransportConfig config, ScheduledExecutorService scheduler) {
+    this(address, authority, userAgent, eagAttrs, config, scheduler, null);
+  }
+
+  /**
+   * @param keepAliveBackoff the channel-wide keepalive time, doubled when a server answers GOAWAY "too_many_pings";
+   *     {@code null} to use the configured time as is
+   */
+  ListenRainClientTransport(SocketAddress address, String authority, String userAgent, Attributes eagAttrs,
+      TransportConfig config, ScheduledExecutorService scheduler, AtomicBackoff.State keepAliveBackoff) {
+    this.keepAliveBackoff = keepAliveBackoff;
     this.address = address;
     this.authority = authority;
     this.userAgent = GrpcUtil.getGrpcUserAgent("listenrain", userAgent);
@@ -153,8 +165,9 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   public Runnable start(Listener listener) {
     this.listener = listener;
     if (config.keepAliveTimeNanos != GrpcUtil.KEEPALIVE_TIME_NANOS_DISABLED) {
+      long time = keepAliveBackoff != null ? keepAliveBackoff.get() : config.keepAliveTimeNanos;
       keepAlive = new KeepAliveManager(new KeepAliveManager.ClientKeepAlivePinger(this), scheduler,
-          config.keepAliveTimeNanos, config.keepAliveTimeoutNanos, config.keepAliveWithoutCalls);
+          time, config.keepAliveTimeoutNanos, config.keepAliveWithoutCalls);
       keepAlive.onTransportStarted();
     }
     Channels.dial(address, config.channelOptions).whenComplete((ch, err) -> {
@@ -743,6 +756,9 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   @Override
   public void goAway(int lastStreamId, int errorCode, String message) {
     goAwayReceived = true;
+    if (errorCode == Wire.ENHANCE_YOUR_CALM && "too_many_pings".equals(message) && keepAliveBackoff != null) {
+      keepAliveBackoff.backoff(); // the next connection pings half as often
+    }
     Status s = Status.UNAVAILABLE.withDescription("the server sent GOAWAY (code " + errorCode
         + (message.isEmpty() ? "" : ", " + message) + ")");
     boolean report = false;

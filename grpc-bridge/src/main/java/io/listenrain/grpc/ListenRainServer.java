@@ -6,15 +6,19 @@ import io.grpc.ServerStreamTracer;
 import io.grpc.internal.InternalServer;
 import io.grpc.internal.ServerListener;
 import io.grpc.internal.ServerTransportListener;
+import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelAcceptor;
 import io.listenrain.channel.Channels;
+import io.listenrain.protocol.ServerProtocol;
+import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
-import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,15 +31,53 @@ final class ListenRainServer implements InternalServer {
   private final SocketAddress address;
   private final TransportConfig config;
   private final List<? extends ServerStreamTracer.Factory> tracerFactories;
+  private final List<ServerProtocol> nativeProtocols;
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private volatile ChannelAcceptor acceptor;
   private volatile ServerListener listener;
 
   ListenRainServer(SocketAddress address, TransportConfig config,
       List<? extends ServerStreamTracer.Factory> tracerFactories) {
+    this(address, config, tracerFactories, Collections.emptyList());
+  }
+
+  /** With {@code nativeProtocols}, the address is shared: gRPC is recognised by its preface, the others by theirs. */
+  ListenRainServer(SocketAddress address, TransportConfig config,
+      List<? extends ServerStreamTracer.Factory> tracerFactories, List<ServerProtocol> nativeProtocols) {
     this.address = Addresses.unwrap(address);
     this.config = config;
     this.tracerFactories = tracerFactories;
+    this.nativeProtocols = new ArrayList<>(nativeProtocols);
+  }
+
+  /** gRPC itself, as one protocol among those sharing the address. */
+  private final class Grpc implements ServerProtocol {
+    @Override
+    public String name() {
+      return "grpc";
+    }
+
+    @Override
+    public int prefaceLength() {
+      return Wire.PREFACE_LENGTH;
+    }
+
+    @Override
+    public boolean matchesPreface(ByteBuf firstBytes) {
+      try {
+        PrefaceChannel.checkPreface(firstBytes);
+        return true;
+      } catch (GrpcProtocolException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public void serve(Channel channel) {
+      ListenRainServerTransport t = new ListenRainServerTransport(channel, config, tracerFactories);
+      ServerTransportListener tl = listener.transportCreated(t);
+      t.start(tl);
+    }
   }
 
   @Override
@@ -44,10 +86,16 @@ final class ListenRainServer implements InternalServer {
       refuseLiveUnixSocket((UnixDomainSocketAddress) address);
     }
     this.listener = listener;
+    Grpc grpc = new Grpc();
+    List<ServerProtocol> all = new ArrayList<>();
+    all.add(grpc);
+    all.addAll(nativeProtocols);
     acceptor = Channels.listen(address, config.channelOptions, ch -> {
-      ListenRainServerTransport t = new ListenRainServerTransport(ch, config, tracerFactories);
-      ServerTransportListener tl = listener.transportCreated(t);
-      t.start(tl);
+      if (nativeProtocols.isEmpty()) {
+        grpc.serve(ch);
+      } else {
+        ProtocolSniffer.serve(ch, all);
+      }
     });
   }
 

@@ -9,11 +9,13 @@ import io.grpc.internal.KeepAliveManager;
 import io.grpc.internal.ServerImplBuilder;
 import io.listenrain.channel.ChannelOptions;
 import io.listenrain.channel.InProcessAddress;
+import io.listenrain.protocol.ServerProtocol;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,7 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
   private final ServerImplBuilder delegate;
   private final SocketAddress address;
   private final TransportConfig config = new TransportConfig();
+  private final List<ServerProtocol> nativeProtocols = new ArrayList<>();
 
   private ListenRainServerBuilder(SocketAddress address) {
     this.address = Objects.requireNonNull(address, "address");
@@ -191,11 +194,25 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return config;
   }
 
+  /**
+   * Shares the listening address with a native ListenRain protocol: each connection goes to gRPC if it starts with
+   * the gRPC preface, else to the first native protocol (in the order added) that recognises its first bytes; a
+   * protocol with a 0-byte preface takes whatever is left. Connections nobody claims are closed.
+   */
+  public ListenRainServerBuilder addNativeProtocol(ServerProtocol protocol) {
+    nativeProtocols.add(Objects.requireNonNull(protocol, "protocol"));
+    return this;
+  }
+
+  ServerImplBuilder delegateForInternal() {
+    return delegate;
+  }
+
   void setStatsEnabled(boolean enabled) {
     delegate.setStatsEnabled(enabled);
   }
 
   private InternalServer buildTransportServer(List<? extends ServerStreamTracer.Factory> tracerFactories) {
-    return new ListenRainServer(address, config.copy(), tracerFactories);
+    return new ListenRainServer(address, config.copy(), tracerFactories, nativeProtocols);
   }
 }

@@ -2,6 +2,7 @@ package io.listenrain.grpc;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.ChannelLogger;
+import io.grpc.internal.AtomicBackoff;
 import io.grpc.internal.ClientTransportFactory;
 import io.grpc.internal.ConnectionClientTransport;
 import io.grpc.internal.GrpcUtil;
@@ -22,11 +23,13 @@ final class ListenRainTransportFactory implements ClientTransportFactory {
           ListenRainSocketAddress.class));
 
   private final TransportConfig config;
+  private final AtomicBackoff keepAliveBackoff;
   private final ScheduledExecutorService scheduler = SharedResourceHolder.get(GrpcUtil.TIMER_SERVICE);
   private boolean closed;
 
   ListenRainTransportFactory(TransportConfig config) {
     this.config = config;
+    this.keepAliveBackoff = new AtomicBackoff("keepalive time nanos", config.keepAliveTimeNanos);
   }
 
   @Override
@@ -36,7 +39,7 @@ final class ListenRainTransportFactory implements ClientTransportFactory {
       throw new IllegalStateException("the transport factory is closed");
     }
     return new ListenRainClientTransport(Addresses.unwrap(address), options.getAuthority(), options.getUserAgent(),
-        options.getEagAttributes(), config, scheduler);
+        options.getEagAttributes(), config, scheduler, keepAliveBackoff.getState());
   }
 
   @Override

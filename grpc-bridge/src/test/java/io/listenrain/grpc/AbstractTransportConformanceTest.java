@@ -732,6 +732,43 @@ abstract class AbstractTransportConformanceTest {
   // ------------------------------------------------------------------------------------------ observability
 
   @Test
+  void transportTracersCountStreamsAndMessagesOnBothSides() throws Exception {
+    Pair p = connect();
+    ClientStreamRecorder c = new ClientStreamRecorder();
+    ServerCall call = open(p, c);
+    call.stream.request(1);
+    c.clientStream.writeMessage(message("up"));
+    c.clientStream.flush();
+    poll(call.listener.messages);
+    c.clientStream.request(1);
+    call.stream.writeHeaders(new Metadata(), true);
+    call.stream.writeMessage(message("down"));
+    call.stream.flush();
+    poll(c.messages);
+    call.stream.close(Status.OK, new Metadata());
+    await(c.closed);
+    await(call.listener.closed);
+    ClientStreamRecorder failed = new ClientStreamRecorder();
+    ServerCall call2 = open(p, failed);
+    call2.stream.close(Status.ABORTED, new Metadata());
+    await(failed.closed);
+    await(call2.listener.closed);
+
+    SocketStats server = p.server.transport.getStats().get(10, TimeUnit.SECONDS);
+    assertThat(server.data.streamsStarted).isEqualTo(2);
+    assertThat(server.data.lastRemoteStreamCreatedTimeNanos).isPositive();
+    assertThat(server.data.streamsSucceeded).isEqualTo(1);
+    assertThat(server.data.streamsFailed).isEqualTo(1);
+    assertThat(server.data.messagesReceived).isEqualTo(1);
+    assertThat(server.data.messagesSent).isEqualTo(1);
+    SocketStats client = p.client.getStats().get(10, TimeUnit.SECONDS);
+    assertThat(client.data.streamsStarted).isEqualTo(2);
+    assertThat(client.data.lastLocalStreamCreatedTimeNanos).isPositive();
+    assertThat(client.data.messagesReceived).isEqualTo(1);
+    assertThat(client.data.messagesSent).isEqualTo(1);
+  }
+
+  @Test
   void socketStatsMatchTheStreamAttributes() throws Exception {
     Pair p = connect();
     ClientStreamRecorder c = new ClientStreamRecorder();

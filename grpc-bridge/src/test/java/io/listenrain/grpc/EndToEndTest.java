@@ -589,6 +589,34 @@ class EndToEndTest {
     assertThat(channel.getState(false)).isEqualTo(ConnectivityState.READY);
   }
 
+  @ParameterizedTest
+  @EnumSource(TransportKind.class)
+  void maxConnectionIdleSendsTheClientAwayAndTheNextCallReconnects(TransportKind kind) throws Exception {
+    EchoServiceGrpc.EchoServiceBlockingStub stub = start(kind, new EchoServiceImpl(),
+        b -> b.config().maxConnectionIdleNanos = TimeUnit.MILLISECONDS.toNanos(100), b -> {});
+    assertThat(stub.echo(payload("one")).getPayload().toStringUtf8()).isEqualTo("one");
+    CountDownLatch left = new CountDownLatch(1);
+    watch(ConnectivityState.READY, left);
+    assertThat(left.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(stub.echo(payload("two")).getPayload().toStringUtf8()).isEqualTo("two");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TransportKind.class)
+  void maxConnectionAgeEndsTheConnectionWithoutFailingCalls(TransportKind kind) throws Exception {
+    EchoServiceGrpc.EchoServiceBlockingStub stub = start(kind, new EchoServiceImpl(), b -> {
+      b.config().maxConnectionAgeNanos = TimeUnit.MILLISECONDS.toNanos(200);
+      b.config().maxConnectionAgeGraceNanos = TimeUnit.SECONDS.toNanos(5);
+    }, b -> {});
+    assertThat(stub.echo(payload("one")).getPayload().toStringUtf8()).isEqualTo("one");
+    CountDownLatch left = new CountDownLatch(1);
+    watch(ConnectivityState.READY, left);
+    assertThat(left.await(20, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 5; i++) {
+      assertThat(stub.echo(payload("again" + i)).getPayload().toStringUtf8()).isEqualTo("again" + i);
+    }
+  }
+
   private void watch(ConnectivityState from, CountDownLatch changed) {
     channel.notifyWhenStateChanged(from, () -> {
       ConnectivityState now = channel.getState(false);

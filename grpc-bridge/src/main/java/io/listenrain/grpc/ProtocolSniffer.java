@@ -1,0 +1,207 @@
+package io.listenrain.grpc;
+
+import io.listenrain.channel.Channel;
+import io.listenrain.channel.ChannelHandler;
+import io.listenrain.protocol.ServerProtocol;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Lets several protocols share one listening address: reads an accepted channel's first bytes, offers them to each
+ * {@link ServerProtocol} in order, and hands the channel to the first that recognises its preface. The chosen
+ * protocol gets a channel that delivers the bytes read while deciding again, as its first read. A protocol whose
+ * preface length is 0 matches anything and is only asked after all others said no. A channel no protocol claims is
+ * closed. All on the channel's I/O thread.
+ */
+final class ProtocolSniffer implements ChannelHandler {
+  private final Channel channel;
+  private final List<ServerProtocol> protocols;
+  private ByteBuf acc;
+  private boolean decided;
+  private ChannelHandler target;
+  private boolean closed;
+  private Throwable closeCause;
+
+  private ProtocolSniffer(Channel channel, List<ServerProtocol> protocols) {
+    this.channel = channel;
+    this.protocols = protocols;
+  }
+
+  /** Starts sniffing an accepted, unstarted channel. */
+  static void serve(Channel channel, List<ServerProtocol> protocols) {
+    channel.start(new ProtocolSniffer(channel, protocols));
+  }
+
+  @Override
+  public void channelRead(ByteBuf data) {
+    if (target != null) {
+      target.channelRead(data);
+      return;
+    }
+    if (closed) {
+      data.release();
+      return;
+    }
+    if (acc == null) {
+      acc = data;
+    } else {
+      ByteBuf merged = channel.alloc().buffer(acc.readableBytes() + data.readableBytes());
+      merged.writeBytes(acc).writeBytes(data);
+      acc.release();
+      data.release();
+      acc = merged;
+    }
+    if (!decided) {
+      decide();
+    }
+  }
+
+  private void decide() {
+    ServerProtocol fallback = null;
+    for (ServerProtocol p : protocols) {
+      int n = p.prefaceLength();
+      if (n == 0) {
+        if (fallback == null) {
+          fallback = p;
+        }
+        continue;
+      }
+      if (acc.readableBytes() < n) {
+        return; // an earlier protocol still needs more bytes to say yes or no
+      }
+      if (p.matchesPreface(acc)) {
+        choose(p);
+        return;
+      }
+    }
+    if (fallback != null) {
+      choose(fallback);
+    } else {
+      decided = true;
+      acc.release();
+      acc = null;
+      channel.abort(new GrpcProtocolException("no protocol on this address recognises the connection's preface"));
+    }
+  }
+
+  private void choose(ServerProtocol p) {
+    decided = true;
+    p.serve(new Replaying());
+  }
+
+  @Override
+  public void channelReadComplete() {
+    if (target != null) {
+      target.channelReadComplete();
+    }
+  }
+
+  @Override
+  public void writabilityChanged(boolean writable) {
+    if (target != null) {
+      target.writabilityChanged(writable);
+    }
+  }
+
+  @Override
+  public void channelClosed(Throwable cause) {
+    if (target != null) {
+      target.channelClosed(cause);
+      return;
+    }
+    closed = true;
+    closeCause = cause;
+    if (!decided && acc != null) {
+      acc.release();
+      acc = null;
+    }
+  }
+
+  /** The channel as the chosen protocol sees it: started once more, it replays what was read so far. */
+  private final class Replaying implements Channel {
+    @Override
+    public void start(ChannelHandler handler) {
+      channel.executor().execute(() -> {
+        ByteBuf first = acc;
+        acc = null;
+        target = handler;
+        if (first != null) {
+          handler.channelRead(first);
+          handler.channelReadComplete();
+        }
+        if (closed) {
+          handler.channelClosed(closeCause);
+        }
+      });
+    }
+
+    @Override
+    public EventExecutor executor() {
+      return channel.executor();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+      return channel.alloc();
+    }
+
+    @Override
+    public void write(ByteBuf data) {
+      channel.write(data);
+    }
+
+    @Override
+    public void flush() {
+      channel.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+      return channel.isWritable();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+      return channel.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+      return channel.remoteAddress();
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+      return channel.close();
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+      channel.abort(cause);
+    }
+
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+      return channel.closeFuture();
+    }
+
+    @Override
+    public String kind() {
+      return channel.kind();
+    }
+
+    @Override
+    public String toString() {
+      return channel.toString();
+    }
+  }
+}
