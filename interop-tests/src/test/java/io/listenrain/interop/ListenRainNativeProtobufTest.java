@@ -40,8 +40,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The messages of the gRPC EchoService (listenrain-proto's EchoRequest / EchoResponse, generated from the same .proto
  * files) carried over the NATIVE ListenRain API instead: a {@link ProtocolRegisterTable} protocol whose message codec
  * is {@link ProtobufMessageCodec}, calls multiplexed by msgID on one connection. Each side's codec parses what that
- * side receives (the client EchoResponse, the server EchoRequest) and encodes any protobuf message; the test then
- * checks that the native path and the gRPC bridge give the same answers for the same requests.
+ * side receives (the client EchoResponse, the server EchoRequest) and encodes any protobuf message. The tests check
+ * that the native path and the gRPC bridge give the same answers for the same requests, on separate addresses and on
+ * one address that both protocols share.
  */
 class ListenRainNativeProtobufTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -138,6 +139,54 @@ class ListenRainNativeProtobufTest {
     for (int i = 0; i < requests.size(); i += 7) {
       EchoResponse viaGrpc = stub.echo(requests.get(i));
       assertThat(viaGrpc).isEqualTo(replies.get(i).get().body());
+    }
+  }
+
+  /**
+   * One ListenRain server address, two protocols: the gRPC EchoService and the native echo protocol (its
+   * {@link Protocol#serverProtocol} added to the gRPC server builder), told apart by their first bytes. A gRPC
+   * channel and a native client call the same address at the same time and get the same answers.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "unix", "pipe"})
+  void grpcAndNativeEchoShareOneAddress(String kind) throws Exception {
+    Protocol<Envelope<MessageLite>> serverEcho = serverTable.register(
+        ProtocolSpec.builder("echo", codecReceiving(EchoRequest.parser())).build());
+    grpcServer = ListenRainServerBuilder.forAddress(bindAddress(kind, "shared"))
+        .addService(new EchoServiceGrpc.EchoServiceImplBase() {
+          @Override
+          public void echo(EchoRequest request, io.grpc.stub.StreamObserver<EchoResponse> out) {
+            out.onNext(answer(request));
+            out.onCompleted();
+          }
+        })
+        .addNativeProtocol(serverEcho.serverProtocol(
+            (response, msgId, message) -> response.send(Envelope.of(msgId, answer((EchoRequest) message.body())))))
+        .build().start();
+    SocketAddress shared = grpcServer.getListenSockets().get(0);
+    grpcChannel = ListenRainChannelBuilder.forSocketAddress(shared).build();
+    EchoServiceGrpc.EchoServiceBlockingStub stub = EchoServiceGrpc.newBlockingStub(grpcChannel)
+        .withDeadlineAfter(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    Protocol<Envelope<MessageLite>> clientEcho = clientTable.register(
+        ProtocolSpec.builder("echo", codecReceiving(EchoResponse.parser())).defaultTimeout(TIMEOUT).build());
+    TransportKey key = clientEcho.key(shared);
+
+    Random random = new Random(11);
+    List<CompletableFuture<Envelope<MessageLite>>> nativeReplies = new ArrayList<>();
+    List<EchoRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      byte[] b = new byte[random.nextInt(100_000)];
+      random.nextBytes(b);
+      EchoRequest request = EchoRequest.newBuilder().setPayload(ByteString.copyFrom(b)).build();
+      requests.add(request);
+      nativeReplies.add(clientEcho.send(key, Envelope.of(i, request)));
+    }
+    for (int i = 0; i < requests.size(); i++) {
+      EchoResponse viaGrpc = stub.echo(requests.get(i));
+      Envelope<MessageLite> viaNative = nativeReplies.get(i).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(viaGrpc).isEqualTo(answer(requests.get(i)));
+      assertThat(viaNative.msgId()).isEqualTo(i);
+      assertThat(viaNative.body()).isEqualTo(viaGrpc);
     }
   }
 }
