@@ -52,13 +52,12 @@ class ListenRainConcurrentStreamsTest {
     ListenRainServerBuilder sb = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .flowControlWindow(window)
         .addService(new BidiEcho());
-    ListenRainChannelBuilder cb;
     if (window == ListenRainTinyFramesInteropTest.WINDOW) {
       sb.maxFrameSize(ListenRainTinyFramesInteropTest.FRAME_SIZE)
           .channelOptions(ListenRainTinyFramesInteropTest.SMALL_BUFFERS);
     }
     server = sb.build().start();
-    cb = ListenRainChannelBuilder.forSocketAddress(server.getListenSockets().get(0)).flowControlWindow(window);
+    ListenRainChannelBuilder cb = ListenRainChannelBuilder.forSocketAddress(server.getListenSockets().get(0)).flowControlWindow(window);
     if (window == ListenRainTinyFramesInteropTest.WINDOW) {
       cb.maxFrameSize(ListenRainTinyFramesInteropTest.FRAME_SIZE)
           .channelOptions(ListenRainTinyFramesInteropTest.SMALL_BUFFERS);
