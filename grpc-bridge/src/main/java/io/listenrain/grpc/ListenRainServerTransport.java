@@ -69,6 +69,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private Settings peer;
   private int lastStreamId;
   private boolean goAwaySent;
+  private volatile boolean shutdownRequested;
   private boolean closeStarted;
   private boolean closed;
   private boolean terminated;
@@ -133,6 +134,8 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
 
   @Override
   public void shutdown() {
+    // Set at once, so that a request read before the GOAWAY command runs is refused, not served.
+    shutdownRequested = true;
     commands(this::goAway);
   }
 
@@ -445,6 +448,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   public void requestHeaders(int streamId, String path, String authority, byte[][] metadata) {
     if ((streamId & 1) == 0 || streamId <= lastStreamId) {
       throw new GrpcProtocolException("bad client stream id " + streamId + " (last " + lastStreamId + ")");
+    }
+    if (shutdownRequested && !goAwaySent) {
+      goAway(); // announce it before refusing, so the client retries elsewhere
     }
     if (goAwaySent || closeStarted) {
       send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));

@@ -617,6 +617,44 @@ class EndToEndTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(TransportKind.class)
+  void manyConcurrentCallsFromManyThreadsAllComplete(TransportKind kind) throws Exception {
+    start(kind);
+    int threads = 4;
+    int perThread = 100;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        results.add(pool.submit(() -> {
+          EchoServiceGrpc.EchoServiceFutureStub stub = EchoServiceGrpc.newFutureStub(channel);
+          List<com.google.common.util.concurrent.ListenableFuture<EchoResponse>> calls = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            int size = (i % 10) * 10_000;
+            calls.add(stub.withDeadlineAfter(30, TimeUnit.SECONDS).echo(EchoRequest.newBuilder()
+                .setPayload(ByteString.copyFromUtf8(thread + ":" + i)).setResponseSize(size).build()));
+          }
+          int ok = 0;
+          for (int i = 0; i < perThread; i++) {
+            EchoResponse r = calls.get(i).get(30, TimeUnit.SECONDS);
+            int size = (i % 10) * 10_000;
+            if (size == 0 ? r.getPayload().toStringUtf8().equals(thread + ":" + i) : r.getPayload().size() == size) {
+              ok++;
+            }
+          }
+          return ok;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> f : results) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(perThread);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private void watch(ConnectivityState from, CountDownLatch changed) {
     channel.notifyWhenStateChanged(from, () -> {
       ConnectivityState now = channel.getState(false);
