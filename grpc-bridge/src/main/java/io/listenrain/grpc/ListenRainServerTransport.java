@@ -228,7 +228,11 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     if (s.finished) {
       return;
     }
-    outbound.enqueueControl(s.out, FrameWriter.responseHeaders(alloc, s.streamId(), md), null);
+    ByteBuf frame = FrameWriter.responseHeaders(alloc, s.streamId(), md);
+    if (tooLargeForPeer(s, frame, "response headers")) {
+      return;
+    }
+    outbound.enqueueControl(s.out, frame, null);
     if (keepAliveEnforcer != null) {
       keepAliveEnforcer.resetCounters();
     }
@@ -250,10 +254,28 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     ByteBuf frame = FrameWriter.trailers(alloc, s.streamId(), status.getCode().value(), status.getDescription(), md);
+    if (tooLargeForPeer(s, frame, "response trailers")) {
+      return;
+    }
     outbound.enqueueControl(s.out, frame, () -> {
       finishStream(s);
       s.transportState().complete();
     });
+  }
+
+  /**
+   * A HEADERS or TRAILERS frame above the protocol's 1 MiB frame limit would make the client drop the whole
+   * connection (its packet decoder refuses it): release it and reset only this stream. True if it was too large.
+   */
+  private boolean tooLargeForPeer(ListenRainServerStream s, ByteBuf frame, String what) {
+    if (frame.readableBytes() <= Wire.MAX_CONTROL_FRAME) {
+      return false;
+    }
+    int size = frame.readableBytes();
+    frame.release();
+    cancelOnLoop(s, Status.INTERNAL.withDescription(what + " of " + size + " bytes exceed the "
+        + Wire.MAX_CONTROL_FRAME + "-byte frame limit"), Wire.INTERNAL_ERROR);
+    return true;
   }
 
   void cancelOnLoop(ListenRainServerStream s, Status status, int errorCode) {
