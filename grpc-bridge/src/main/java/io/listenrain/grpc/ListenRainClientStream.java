@@ -126,7 +126,10 @@ final class ListenRainClientStream extends AbstractClientStream {
   private final class Sink implements AbstractClientStream.Sink {
     @Override
     public void writeHeaders(Metadata headers, byte[] payload) {
-      transport.commands(() -> transport.startStream(ListenRainClientStream.this, headers));
+      // A unary or server-streaming request's HEADERS wait for its DATA (the message and end of stream, or a cancel,
+      // always follow), so the I/O thread wakes once per request, as grpc-netty does.
+      transport.commands(() -> transport.startStream(ListenRainClientStream.this, headers),
+          !method.getType().clientSendsOneMessage());
     }
 
     @Override
@@ -137,7 +140,8 @@ final class ListenRainClientStream extends AbstractClientStream {
         onSendingBytes(n);
       }
       tracer.reportMessageSent(numMessages);
-      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream));
+      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream),
+          flush || endOfStream);
     }
 
     @Override

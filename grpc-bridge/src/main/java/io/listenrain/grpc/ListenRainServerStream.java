@@ -119,12 +119,16 @@ final class ListenRainServerStream extends AbstractServerStream {
     @Override
     public void writeHeaders(Metadata headers, boolean flush) {
       byte[][] md = InternalMetadata.serialize(headers);
-      transport.commands(() -> transport.writeHeaders(ListenRainServerStream.this, md));
+      // Unflushed headers (a unary response) ride with the message or the trailers that always follow.
+      transport.commands(() -> transport.writeHeaders(ListenRainServerStream.this, md), flush);
     }
 
     @Override
     public void writeFrame(WritableBuffer frame, boolean flush, int numMessages) {
       if (frame == null) {
+        if (flush) {
+          transport.commands(() -> { }); // pushes out commands queued without flush
+        }
         return;
       }
       ByteBuf buf = ((ByteBufWritableBuffer) frame).buf();
@@ -133,7 +137,7 @@ final class ListenRainServerStream extends AbstractServerStream {
         onSendingBytes(n);
       }
       tracer.reportMessageSent(numMessages);
-      transport.commands(() -> transport.writeData(ListenRainServerStream.this, buf));
+      transport.commands(() -> transport.writeData(ListenRainServerStream.this, buf), flush);
     }
 
     @Override
