@@ -35,7 +35,7 @@ final class ListenRainClientStream extends AbstractClientStream {
 
   ListenRainClientStream(ListenRainClientTransport transport, MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
       StatsTraceContext statsTraceCtx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize) {
-    super(ByteBufWritableBuffer.allocator(ByteBufWritableBuffer.GC_HEAP, maxFrameSize), statsTraceCtx, tracer,
+    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize, true), statsTraceCtx, tracer,
         headers, callOptions, false);
     this.transport = transport;
     this.method = method;
@@ -134,7 +134,7 @@ final class ListenRainClientStream extends AbstractClientStream {
 
     @Override
     public void writeFrame(WritableBuffer frame, boolean endOfStream, boolean flush, int numMessages) {
-      ByteBuf buf = frame == null ? Unpooled.EMPTY_BUFFER : ((ByteBufWritableBuffer) frame).buf();
+      ByteBuf buf = frame == null ? Unpooled.EMPTY_BUFFER : ((ByteBufWritableBuffer) frame).takeOver();
       int n = buf.readableBytes();
       if (n > 0) {
         onSendingBytes(n);

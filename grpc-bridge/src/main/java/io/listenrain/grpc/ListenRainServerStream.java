@@ -37,7 +37,7 @@ final class ListenRainServerStream extends AbstractServerStream {
   ListenRainServerStream(ListenRainServerTransport transport, int id, String authority, Attributes attributes,
       StatsTraceContext ctx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize,
       InboundFlowController.StreamFlow in) {
-    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize), ctx);
+    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize, false), ctx);
     this.transport = transport;
     this.id = id;
     this.authority = authority;
@@ -131,7 +131,7 @@ final class ListenRainServerStream extends AbstractServerStream {
         }
         return;
       }
-      ByteBuf buf = ((ByteBufWritableBuffer) frame).buf();
+      ByteBuf buf = ((ByteBufWritableBuffer) frame).takeOver();
       int n = buf.readableBytes();
       if (n > 0) {
         onSendingBytes(n);
