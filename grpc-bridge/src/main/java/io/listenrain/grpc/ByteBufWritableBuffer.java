@@ -5,6 +5,7 @@ import io.grpc.internal.WritableBufferAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -48,7 +49,7 @@ final class ByteBufWritableBuffer implements WritableBuffer {
   private static final class Reclaim implements Runnable {
     private final ByteBuf buf;
     /** Set by the owner thread before {@code clean()}; {@code clean()} runs the action at most once. */
-    private boolean disowned;
+    private volatile boolean disowned;
 
     Reclaim(ByteBuf buf) {
       this.buf = buf;
@@ -87,6 +88,9 @@ final class ByteBufWritableBuffer implements WritableBuffer {
     if (reclaim != null) {
       reclaim.disowned = true;
       cleanable.clean();
+      // Keep this wrapper reachable until it is unregistered: otherwise the collector may find it unreachable
+      // mid-method and the cleaner thread could release a buffer that is being handed over.
+      Reference.reachabilityFence(this);
     }
   }
 
