@@ -77,7 +77,8 @@ final class InboundFlowController {
       s.window += inc;
       sender.sendWindow(id, inc);
     }
-    // No connection credit here: it went back when the bytes arrived (received).
+    // Connection credit for these bytes went back when they arrived (received): returning it again here would grow
+    // the connection window by every byte read, until it overflowed.
   }
 
   /** The stream is gone: later {@link #bytesRead} calls for it are ignored. Idempotent. */

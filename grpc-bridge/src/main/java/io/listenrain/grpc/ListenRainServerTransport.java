@@ -116,6 +116,15 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     commandQueue.enqueue(command);
   }
 
+  /** As {@link #commands(Runnable)}; without {@code flush} the command waits for the next flushing one. */
+  void commands(Runnable command, boolean flush) {
+    if (flush) {
+      commandQueue.enqueue(command);
+    } else {
+      commandQueue.enqueueWithoutFlush(command);
+    }
+  }
+
   void runOnLoop(Runnable r) {
     if (loop.inEventLoop()) {
       r.run();
