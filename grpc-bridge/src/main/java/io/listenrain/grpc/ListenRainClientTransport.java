@@ -225,9 +225,12 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       pending = preConnect;
       preConnect = null;
     }
-    attributes = attributes.toBuilder()
-        .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, Addresses.normalize(ch.localAddress()))
-        .build();
+    Attributes.Builder attrs = attributes.toBuilder()
+        .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, Addresses.normalize(ch.localAddress()));
+    ch.sslSession().ifPresent(session -> attrs
+        .set(Grpc.TRANSPORT_ATTR_SSL_SESSION, session)
+        .set(GrpcAttributes.ATTR_SECURITY_LEVEL, SecurityLevel.PRIVACY_AND_INTEGRITY));
+    attributes = attrs.build(); // before transportReady: call credentials read the level
     for (Runnable r : pending) {
       q.enqueue(r);
     }
@@ -527,7 +530,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
     SocketAddress local = c == null ? null : Addresses.normalize(c.localAddress());
     return Futures.immediateFuture(new SocketStats(tracer.getStats(), local, address,
-        SocketOptionsReader.read(c), null));
+        SocketOptionsReader.read(c), SocketOptionsReader.security(attributes.get(Grpc.TRANSPORT_ATTR_SSL_SESSION))));
   }
 
   @Override
