@@ -602,6 +602,18 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     writePending();
   }
 
+  /**
+   * Over TLS 1.3 a server checks the client certificate after the client's handshake is done, so a refusal shows as
+   * a close before the server's SETTINGS, with the alert as cause when the channel could read it (TCP) or none.
+   */
+  private String closedDescription(Connection connection) {
+    if (peer == null && connection.channel().sslSession().isPresent()) {
+      return "connection closed before the server's SETTINGS: over TLS the server may have refused the client"
+          + " certificate (or its absence)";
+    }
+    return "connection closed";
+  }
+
   @Override
   public void connectionClosed(Connection connection, Throwable cause) {
     if (closeCause == null) {
@@ -612,7 +624,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       nowStatus = shutdownNowStatus;
     }
     Status s = nowStatus != null ? nowStatus
-        : Status.UNAVAILABLE.withDescription("connection closed").withCause(closeCause);
+        : Status.UNAVAILABLE.withDescription(closedDescription(connection)).withCause(closeCause);
     goingAway = true;
     failAll(s, s);
     closed = true;
