@@ -285,7 +285,69 @@ class TlsEndToEndTest {
     assertThat(serverCallAttrs.get()).isNull();
   }
 
+  @Test
+  void serverBuilderReadsPemFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path chain = dir.resolve("chain.pem");
+    java.nio.file.Path key = dir.resolve("key.pem");
+    StringBuilder pem = new StringBuilder();
+    for (X509Certificate c : CERTS.server().chain()) {
+      pem.append(TestCertificates.pem(c));
+    }
+    java.nio.file.Files.writeString(chain, pem);
+    java.nio.file.Files.writeString(key, TestCertificates.pem(CERTS.server().key()));
+    SocketAddress addr = startServer(TransportKind.TCP,
+        b -> b.useTransportSecurity(chain.toFile(), key.toFile()));
+    ManagedChannel ch = channel(addr, b -> b.tls(clientTls().build()));
+    assertThat(echo(ch, "from-files")).isEqualTo("from-files");
+    assertThat(serverCallAttrs.get().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)).isNotNull();
+  }
+
   // ------------------------------------------------------------------------------------------------ attributes
+
+  @Test
+  void channelzSocketStatsCarryTheTlsSecurityOnBothSides() throws Exception {
+    SocketAddress addr = startServer(TransportKind.TCP, b -> b.tls(serverTls(CERTS.server()).build()));
+    ListenRainTransportFactory factory = new ListenRainTransportFactory(new TransportConfig(),
+        ClientSecurity.fixed(clientTls().build()));
+    cleanup.add(factory::close);
+    io.grpc.internal.ConnectionClientTransport t = factory.newClientTransport(addr,
+        new io.grpc.internal.ClientTransportFactory.ClientTransportOptions().setAuthority("127.0.0.1"),
+        new io.grpc.ChannelLogger() {
+          @Override
+          public void log(ChannelLogLevel level, String message) {}
+
+          @Override
+          public void log(ChannelLogLevel level, String messageFormat, Object... args) {}
+        });
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    Runnable r = t.start(new io.grpc.internal.ManagedClientTransport.Listener() {
+      @Override
+      public void transportShutdown(Status s) {
+        ready.completeExceptionally(s.asException());
+      }
+
+      @Override
+      public void transportTerminated() {}
+
+      @Override
+      public void transportReady() {
+        ready.complete(null);
+      }
+
+      @Override
+      public void transportInUse(boolean inUse) {}
+    });
+    if (r != null) {
+      r.run();
+    }
+    cleanup.add(() -> t.shutdownNow(Status.UNAVAILABLE.withDescription("test over")));
+    ready.get(20, TimeUnit.SECONDS);
+    io.grpc.InternalChannelz.Security security = t.getStats().get(10, TimeUnit.SECONDS).security;
+    assertThat(security).isNotNull();
+    assertThat(security.tls).isNotNull();
+    assertThat(security.tls.cipherSuiteStandardName).isNotEmpty();
+    assertThat(security.tls.remoteCert).isEqualTo(CERTS.server().certificate());
+  }
 
   @ParameterizedTest
   @EnumSource(value = TransportKind.class, names = {"TCP", "UNIX"})
