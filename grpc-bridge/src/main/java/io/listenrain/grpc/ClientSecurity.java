@@ -1,6 +1,5 @@
 package io.listenrain.grpc;
 
-import io.grpc.ChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.internal.GrpcUtil;
 import io.listenrain.channel.ClientTls;
@@ -81,11 +80,6 @@ final class ClientSecurity {
       return b;
     };
     return perAuthority(recipe);
-  }
-
-  /** Whether credentials of this kind are mapped by {@link #from}. */
-  static boolean isTls(ChannelCredentials creds) {
-    return creds instanceof TlsChannelCredentials;
   }
 
   /** The TLS for a transport whose channel authority is {@code authority} ({@code host[:port]}). */
