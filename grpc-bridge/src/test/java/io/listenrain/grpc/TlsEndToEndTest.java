@@ -28,9 +28,11 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,6 +228,15 @@ class TlsEndToEndTest {
     assertThat(causedBy(s, SSLException.class)).as("cause of %s", s).isTrue();
   }
 
+  @Test
+  void useTransportSecurityTrustsTheJdkStoreNotTheTestCa() throws Exception {
+    SocketAddress addr = startServer(TransportKind.TCP, b -> b.tls(serverTls(CERTS.server()).build()));
+    ManagedChannel ch = channel(addr, ListenRainChannelBuilder::useTransportSecurity);
+    Status s = echoFails(ch).getStatus();
+    assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(causedBy(s, SSLException.class)).as("cause of %s", s).isTrue();
+  }
+
   @ParameterizedTest
   @EnumSource(value = TransportKind.class, names = {"TCP", "UNIX"})
   void certificateForTheAuthorityOverrideIsAccepted(TransportKind kind) throws Exception {
@@ -234,15 +245,21 @@ class TlsEndToEndTest {
     assertThat(echo(ch, "named")).isEqualTo("named");
   }
 
-  @Test
-  void stalledServerHandshakeHitsTheClientTimeout() throws Exception {
-    ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+  @ParameterizedTest
+  @EnumSource(value = TransportKind.class, names = {"TCP", "UNIX"})
+  void stalledServerHandshakeHitsTheClientTimeout(TransportKind kind) throws Exception {
+    assumeTrue(kind.available(), "native transport needed for Unix sockets");
+    SocketAddress bind = kind == TransportKind.TCP
+        ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0) : kind.bindAddress();
+    ServerSocketChannel silent = ServerSocketChannel.open(
+        kind == TransportKind.TCP ? StandardProtocolFamily.INET : StandardProtocolFamily.UNIX);
     cleanup.add(silent);
-    List<Socket> accepted = new ArrayList<>();
+    silent.bind(bind);
+    List<SocketChannel> accepted = new ArrayList<>();
     CompletableFuture.runAsync(() -> {
       try {
         while (true) {
-          Socket s = silent.accept(); // says nothing
+          SocketChannel s = silent.accept(); // says nothing
           synchronized (accepted) {
             accepted.add(s);
           }
@@ -253,13 +270,13 @@ class TlsEndToEndTest {
     });
     cleanup.add(() -> {
       synchronized (accepted) {
-        for (Socket s : accepted) {
+        for (SocketChannel s : accepted) {
           s.close();
         }
       }
     });
-    ManagedChannel ch = channel(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()),
-        b -> b.tls(clientTls().handshakeTimeout(Duration.ofMillis(300)).build()));
+    ManagedChannel ch = channel(silent.getLocalAddress(),
+        b -> b.tls(forKind(clientTls(), kind).handshakeTimeout(Duration.ofMillis(300)).build()));
     long start = System.nanoTime();
     Status s = echoFails(ch).getStatus();
     assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -300,6 +317,39 @@ class TlsEndToEndTest {
     ManagedChannel ch = channel(addr, b -> b.tls(clientTls().build()));
     assertThat(echo(ch, "from-files")).isEqualTo("from-files");
     assertThat(serverCallAttrs.get().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)).isNotNull();
+  }
+
+  @Test
+  void sessionReachesCallsOnAPortSharedWithANativeProtocol() throws Exception {
+    SocketAddress addr = startServer(TransportKind.TCP, b -> b
+        .tls(serverTls(CERTS.server()).clientAuth(ServerTls.ClientAuth.REQUIRE).build())
+        .addNativeProtocol(new io.listenrain.protocol.ServerProtocol() {
+          @Override
+          public String name() {
+            return "never";
+          }
+
+          @Override
+          public int prefaceLength() {
+            return 4;
+          }
+
+          @Override
+          public boolean matchesPreface(io.netty.buffer.ByteBuf firstBytes) {
+            return false;
+          }
+
+          @Override
+          public void serve(io.listenrain.channel.Channel channel) {
+            channel.close();
+          }
+        }));
+    ManagedChannel ch = channel(addr, b -> b.tls(clientTls()
+        .clientCertificate(CERTS.client().key(), CERTS.client().chain()).build()));
+    assertThat(echo(ch, "sniffed")).isEqualTo("sniffed");
+    SSLSession session = serverCallAttrs.get().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+    assertThat(((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal().getName())
+        .isEqualTo("CN=listenrain-test-client");
   }
 
   // ------------------------------------------------------------------------------------------------ attributes
