@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.ChoiceChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelProvider.NewChannelBuilderResult;
 import io.grpc.Metadata;
+import io.grpc.SecurityLevel;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -30,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSession;
@@ -153,6 +157,40 @@ class ListenRainChannelProviderTest {
     channel = Grpc.newChannelBuilder("listenrain://127.0.0.1:" + port, creds).overrideAuthority("other.example")
         .build();
     assertThat(echo(channel)).isEqualTo("via-creds");
+  }
+
+  @Test
+  void compositeCredentialsAddTheirCallCredentialsOverTls() throws Exception {
+    AtomicReference<String> token = new AtomicReference<>();
+    Metadata.Key<String> key = Metadata.Key.of("x-token", Metadata.ASCII_STRING_MARSHALLER);
+    ServerInterceptor readToken = new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        token.set(headers.get(key));
+        return next.startCall(call, headers);
+      }
+    };
+    server = Grpc.newServerBuilderForPort(0, mtlsServer(TlsServerCredentials.ClientAuth.NONE))
+        .addService(ServerInterceptors.intercept(new EchoServiceImpl(), readToken)).build().start();
+    int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+    CallCredentials privateOnly = new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor appExecutor, MetadataApplier applier) {
+        if (info.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY) {
+          applier.fail(Status.UNAUTHENTICATED.withDescription("privacy required"));
+          return;
+        }
+        Metadata m = new Metadata();
+        m.put(key, "composite");
+        applier.apply(m);
+      }
+    };
+    ChannelCredentials creds = CompositeChannelCredentials.create(
+        TlsChannelCredentials.newBuilder().trustManager(pem(TestCertificates.pem(CERTS.ca()))).build(), privateOnly);
+    channel = Grpc.newChannelBuilder("listenrain://127.0.0.1:" + port, creds).build();
+    assertThat(echo(channel)).isEqualTo("via-creds");
+    assertThat(token.get()).isEqualTo("composite");
   }
 
   @Test
