@@ -4,31 +4,94 @@ import io.grpc.internal.WritableBuffer;
 import io.grpc.internal.WritableBufferAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A gRPC {@link WritableBuffer} over a pooled {@link ByteBuf} of fixed capacity. The framer fills it, then hands it
- * to the stream sink, which takes the {@link #buf() ByteBuf} over; {@link #release()} is for buffers never handed over.
+ * to the stream sink, which {@linkplain #takeOver() takes the ByteBuf over}; {@link #release()} is for buffers never
+ * handed over (the framer's {@code dispose}).
+ *
+ * <h2>Abandoned buffers (client streams)</h2>
+ * grpc-java never disposes a client stream's framer: {@code RetriableStream} stops forwarding {@code halfClose} (and
+ * later messages) to a stream the server already closed, so a message framed just before that close stays in the
+ * framer, neither handed over nor released, and the stream is simply dropped. grpc-core and grpc-netty have no call
+ * that releases it. Releasing it from the I/O thread when the stream closes would race with an application thread
+ * still writing into it. So a client buffer is {@linkplain #reclaimable registered with a Cleaner}: once the
+ * wrapper is unreachable (the framer and its stream are garbage, so nobody can write to it any more) and it was
+ * never handed over or released, the cleaner thread releases the pooled buffer. Hand-over and release unregister it
+ * at once, so in the common case no reference is left for the garbage collector to process.
  */
 final class ByteBufWritableBuffer implements WritableBuffer {
-  /**
-   * Client streams frame into unpooled heap buffers that the garbage collector may reclaim. grpc-java's
-   * {@code RetriableStream} stops forwarding {@code halfClose} to a stream the server already closed, so a message
-   * framed just before that close is never handed to the sink and never released; with pooled buffers that would
-   * leak pool memory. Heap buffers cost one copy into the socket's direct buffer instead. Servers always close their
-   * framer, so server streams use the channel's pooled allocator.
-   */
-  static final ByteBufAllocator GC_HEAP = new UnpooledByteBufAllocator(false, true);
+  private static final Cleaner CLEANER = Cleaner.create();
+  private static final LongAdder RECLAIMED = new LongAdder();
+  /** Reclaimable buffers neither handed over, released nor reclaimed yet. */
+  private static final LongAdder OUTSTANDING = new LongAdder();
 
   private final ByteBuf buf;
+  private final Reclaim reclaim;
+  private final Cleaner.Cleanable cleanable;
 
-  ByteBufWritableBuffer(ByteBuf buf) {
+  private ByteBufWritableBuffer(ByteBuf buf, boolean reclaimable) {
     this.buf = buf;
+    if (reclaimable) {
+      reclaim = new Reclaim(buf);
+      cleanable = CLEANER.register(this, reclaim);
+      OUTSTANDING.increment();
+    } else {
+      reclaim = null;
+      cleanable = null;
+    }
   }
 
-  /** The underlying buffer. */
-  ByteBuf buf() {
+  /** Releases the buffer of an abandoned wrapper. Must not refer to the wrapper. */
+  private static final class Reclaim implements Runnable {
+    private final ByteBuf buf;
+    /** Set by the owner thread before {@code clean()}; {@code clean()} runs the action at most once. */
+    private volatile boolean disowned;
+
+    Reclaim(ByteBuf buf) {
+      this.buf = buf;
+    }
+
+    @Override
+    public void run() {
+      if (!disowned) {
+        disowned = true;
+        buf.release();
+        RECLAIMED.increment();
+      }
+      OUTSTANDING.decrement();
+    }
+  }
+
+  /** Abandoned client buffers released by the cleaner so far (for tests and diagnostics). */
+  static long reclaimedCount() {
+    return RECLAIMED.sum();
+  }
+
+  /** Client buffers allocated and not yet handed over, released or reclaimed (for tests and diagnostics). */
+  static long outstandingCount() {
+    return OUTSTANDING.sum();
+  }
+
+  /**
+   * Hands the buffer over to the caller, who must release it. Call once, on the thread that filled the buffer.
+   */
+  ByteBuf takeOver() {
+    disown();
     return buf;
+  }
+
+  private void disown() {
+    if (reclaim != null) {
+      reclaim.disowned = true;
+      cleanable.clean();
+      // Keep this wrapper reachable until it is unregistered: otherwise the collector may find it unreachable
+      // mid-method and the cleaner thread could release a buffer that is being handed over.
+      Reference.reachabilityFence(this);
+    }
   }
 
   @Override
@@ -53,14 +116,19 @@ final class ByteBufWritableBuffer implements WritableBuffer {
 
   @Override
   public void release() {
+    disown();
     buf.release();
   }
 
-  /** Allocates buffers between 4 KiB and {@code maxCapacity} (the max DATA frame), as the hint asks. */
-  static WritableBufferAllocator allocator(ByteBufAllocator alloc, int maxCapacity) {
+  /**
+   * Allocates buffers between 4 KiB and {@code maxCapacity} (the max DATA frame), as the hint asks.
+   *
+   * @param reclaimable register each buffer for release when abandoned (client streams; see the class doc)
+   */
+  static WritableBufferAllocator allocator(ByteBufAllocator alloc, int maxCapacity, boolean reclaimable) {
     return capacityHint -> {
       int cap = Math.min(maxCapacity, Math.max(4096, capacityHint));
-      return new ByteBufWritableBuffer(alloc.buffer(cap, cap));
+      return new ByteBufWritableBuffer(alloc.buffer(cap, cap), reclaimable);
     };
   }
 }

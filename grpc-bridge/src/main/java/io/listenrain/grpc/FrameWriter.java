@@ -54,18 +54,32 @@ final class FrameWriter {
     return b;
   }
 
-  /** DATA: the payload as is. Takes ownership of {@code payload}; the result is a composite, nothing is copied. */
+  /** Payloads up to this size are copied behind the header: cheaper than a composite's bookkeeping. */
+  static final int COPY_THRESHOLD = 1024;
+
+  /**
+   * DATA: the payload as is. Takes ownership of {@code payload}. A direct payload larger than
+   * {@link #COPY_THRESHOLD} is not copied (the result is a composite); a small one, or a heap one (a socket copies a
+   * heap buffer into direct memory anyway, with a composite around it), is copied once into a single I/O buffer.
+   */
   static ByteBuf data(ByteBufAllocator alloc, int streamId, boolean endStream, ByteBuf payload) {
+    int flags = endStream ? Wire.FLAG_END_STREAM : 0;
+    int n = payload.readableBytes();
+    if (n <= COPY_THRESHOLD || !payload.isDirect()) {
+      try {
+        ByteBuf b = alloc.ioBuffer(Wire.FRAME_HEADER_LENGTH + n);
+        b.writeByte(Wire.DATA).writeByte(flags).writeInt(streamId).writeBytes(payload);
+        return b;
+      } finally {
+        payload.release();
+      }
+    }
     ByteBuf h;
     try {
-      h = header(alloc, Wire.DATA, endStream ? Wire.FLAG_END_STREAM : 0, streamId, 0);
+      h = header(alloc, Wire.DATA, flags, streamId, 0);
     } catch (Throwable t) {
       payload.release();
       throw t;
-    }
-    if (!payload.isReadable()) {
-      payload.release();
-      return h;
     }
     CompositeByteBuf c = alloc.compositeBuffer(2);
     c.addComponent(true, h);

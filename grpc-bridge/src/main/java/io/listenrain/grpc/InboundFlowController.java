@@ -65,7 +65,7 @@ final class InboundFlowController {
     connectionWindow -= n;
   }
 
-  /** The application consumed {@code n} bytes of stream {@code id}. */
+  /** The application consumed {@code n} bytes of stream {@code id}: stream credit only. */
   void bytesRead(int id, StreamFlow s, int n) {
     if (s.done || n <= 0) {
       return;
@@ -77,7 +77,8 @@ final class InboundFlowController {
       s.window += inc;
       sender.sendWindow(id, inc);
     }
-    returnToConnection(n);
+    // Connection credit for these bytes went back when they arrived (received): returning it again here would grow
+    // the connection window by every byte read, until it overflowed.
   }
 
   /** The stream is gone: later {@link #bytesRead} calls for it are ignored. Idempotent. */

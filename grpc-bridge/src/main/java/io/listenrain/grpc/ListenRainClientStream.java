@@ -35,7 +35,7 @@ final class ListenRainClientStream extends AbstractClientStream {
 
   ListenRainClientStream(ListenRainClientTransport transport, MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
       StatsTraceContext statsTraceCtx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize) {
-    super(ByteBufWritableBuffer.allocator(ByteBufWritableBuffer.GC_HEAP, maxFrameSize), statsTraceCtx, tracer,
+    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize, true), statsTraceCtx, tracer,
         headers, callOptions, false);
     this.transport = transport;
     this.method = method;
@@ -126,18 +126,22 @@ final class ListenRainClientStream extends AbstractClientStream {
   private final class Sink implements AbstractClientStream.Sink {
     @Override
     public void writeHeaders(Metadata headers, byte[] payload) {
-      transport.commands(() -> transport.startStream(ListenRainClientStream.this, headers));
+      // A unary or server-streaming request's HEADERS wait for its DATA (the message and end of stream, or a cancel,
+      // always follow), so the I/O thread wakes once per request, as grpc-netty does.
+      transport.commands(() -> transport.startStream(ListenRainClientStream.this, headers),
+          !method.getType().clientSendsOneMessage());
     }
 
     @Override
     public void writeFrame(WritableBuffer frame, boolean endOfStream, boolean flush, int numMessages) {
-      ByteBuf buf = frame == null ? Unpooled.EMPTY_BUFFER : ((ByteBufWritableBuffer) frame).buf();
+      ByteBuf buf = frame == null ? Unpooled.EMPTY_BUFFER : ((ByteBufWritableBuffer) frame).takeOver();
       int n = buf.readableBytes();
       if (n > 0) {
         onSendingBytes(n);
       }
       tracer.reportMessageSent(numMessages);
-      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream));
+      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream),
+          flush || endOfStream);
     }
 
     @Override

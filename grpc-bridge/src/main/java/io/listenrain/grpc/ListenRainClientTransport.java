@@ -347,6 +347,14 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
 
   /** Runs {@code command} on the I/O thread, in order with the other commands. */
   void commands(Runnable command) {
+    commands(command, true);
+  }
+
+  /**
+   * Runs {@code command} on the I/O thread, in order with the other commands; without {@code flush} it waits for the
+   * next flushing command (see {@link CommandQueue#enqueueWithoutFlush}).
+   */
+  void commands(Runnable command, boolean flush) {
     CommandQueue q;
     synchronized (lock) {
       q = commandQueue;
@@ -357,8 +365,10 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
     if (q == null) {
       command.run(); // the connection failed before it existed: the command sees a closed transport
-    } else {
+    } else if (flush) {
       q.enqueue(command);
+    } else {
+      q.enqueueWithoutFlush(command);
     }
   }
 

@@ -37,7 +37,7 @@ final class ListenRainServerStream extends AbstractServerStream {
   ListenRainServerStream(ListenRainServerTransport transport, int id, String authority, Attributes attributes,
       StatsTraceContext ctx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize,
       InboundFlowController.StreamFlow in) {
-    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize), ctx);
+    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize, false), ctx);
     this.transport = transport;
     this.id = id;
     this.authority = authority;
@@ -119,21 +119,25 @@ final class ListenRainServerStream extends AbstractServerStream {
     @Override
     public void writeHeaders(Metadata headers, boolean flush) {
       byte[][] md = InternalMetadata.serialize(headers);
-      transport.commands(() -> transport.writeHeaders(ListenRainServerStream.this, md));
+      // Unflushed headers (a unary response) ride with the message or the trailers that always follow.
+      transport.commands(() -> transport.writeHeaders(ListenRainServerStream.this, md), flush);
     }
 
     @Override
     public void writeFrame(WritableBuffer frame, boolean flush, int numMessages) {
       if (frame == null) {
+        if (flush) {
+          transport.commands(() -> { }); // pushes out commands queued without flush
+        }
         return;
       }
-      ByteBuf buf = ((ByteBufWritableBuffer) frame).buf();
+      ByteBuf buf = ((ByteBufWritableBuffer) frame).takeOver();
       int n = buf.readableBytes();
       if (n > 0) {
         onSendingBytes(n);
       }
       tracer.reportMessageSent(numMessages);
-      transport.commands(() -> transport.writeData(ListenRainServerStream.this, buf));
+      transport.commands(() -> transport.writeData(ListenRainServerStream.this, buf), flush);
     }
 
     @Override

@@ -117,6 +117,15 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     commandQueue.enqueue(command);
   }
 
+  /** As {@link #commands(Runnable)}; without {@code flush} the command waits for the next flushing one. */
+  void commands(Runnable command, boolean flush) {
+    if (flush) {
+      commandQueue.enqueue(command);
+    } else {
+      commandQueue.enqueueWithoutFlush(command);
+    }
+  }
+
   void runOnLoop(Runnable r) {
     if (loop.inEventLoop()) {
       r.run();
@@ -229,7 +238,11 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     if (s.finished) {
       return;
     }
-    outbound.enqueueControl(s.out, FrameWriter.responseHeaders(alloc, s.streamId(), md), null);
+    ByteBuf frame = FrameWriter.responseHeaders(alloc, s.streamId(), md);
+    if (tooLargeForPeer(s, frame, "response headers")) {
+      return;
+    }
+    outbound.enqueueControl(s.out, frame, null);
     if (keepAliveEnforcer != null) {
       keepAliveEnforcer.resetCounters();
     }
@@ -251,10 +264,28 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     ByteBuf frame = FrameWriter.trailers(alloc, s.streamId(), status.getCode().value(), status.getDescription(), md);
+    if (tooLargeForPeer(s, frame, "response trailers")) {
+      return;
+    }
     outbound.enqueueControl(s.out, frame, () -> {
       finishStream(s);
       s.transportState().complete();
     });
+  }
+
+  /**
+   * A HEADERS or TRAILERS frame above the protocol's 1 MiB frame limit would make the client drop the whole
+   * connection (its packet decoder refuses it): release it and reset only this stream. True if it was too large.
+   */
+  private boolean tooLargeForPeer(ListenRainServerStream s, ByteBuf frame, String what) {
+    if (frame.readableBytes() <= Wire.MAX_CONTROL_FRAME) {
+      return false;
+    }
+    int size = frame.readableBytes();
+    frame.release();
+    cancelOnLoop(s, Status.INTERNAL.withDescription(what + " of " + size + " bytes exceed the "
+        + Wire.MAX_CONTROL_FRAME + "-byte frame limit"), Wire.INTERNAL_ERROR);
+    return true;
   }
 
   void cancelOnLoop(ListenRainServerStream s, Status status, int errorCode) {

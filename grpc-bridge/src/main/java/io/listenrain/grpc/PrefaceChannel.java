@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
@@ -167,6 +168,11 @@ final class PrefaceChannel implements Channel {
   @Override
   public CompletableFuture<Void> closeFuture() {
     return delegate.closeFuture();
+  }
+
+  @Override
+  public Map<String, String> socketOptions() {
+    return delegate.socketOptions();
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
@@ -194,6 +195,11 @@ final class ProtocolSniffer implements ChannelHandler {
     @Override
     public CompletableFuture<Void> closeFuture() {
       return channel.closeFuture();
+    }
+
+    @Override
+    public Map<String, String> socketOptions() {
+      return channel.socketOptions();
     }
 
     @Override

@@ -29,6 +29,7 @@ import io.listenrain.grpc.TransportRecorders.ServerTransportRecorder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -782,6 +783,14 @@ abstract class AbstractTransportConformanceTest {
     assertThat(client.remote).isEqualTo(p.client.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     assertThat(client.local).isEqualTo(p.client.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR));
     assertThat(client.data.streamsStarted).isEqualTo(1);
-    assertThat(client.socketOptions).isNotNull();
+    for (SocketStats stats : List.of(client, serverStats)) {
+      assertThat(stats.socketOptions).isNotNull();
+      assertThat(stats.socketOptions.others).containsKey("listenrain.channel.kind");
+      if (bindAddress() instanceof InetSocketAddress) {
+        // What channelz (and grpc's own socketStats test) expects of a real TCP socket.
+        assertThat(stats.socketOptions.lingerSeconds).isNotNull();
+        assertThat(stats.socketOptions.others).containsKeys("SO_SNDBUF", "TCP_NODELAY");
+      }
+    }
   }
 }

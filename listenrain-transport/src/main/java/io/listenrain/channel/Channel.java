@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
@@ -95,6 +96,16 @@ public interface Channel {
    */
   default Optional<SSLSession> sslSession() {
     return Optional.empty();
+  }
+
+  /**
+   * The socket options in force, by their standard names ({@code SO_LINGER}, {@code SO_SNDBUF}, {@code SO_RCVBUF},
+   * {@code TCP_NODELAY}, {@code SO_KEEPALIVE}, ...) with their values as text; empty for kinds without a socket (the
+   * in-process pipe, the stream adapter). For monitoring, such as gRPC's channelz. Thread-safe. Wrappers that
+   * delegate to another channel must delegate this too.
+   */
+  default Map<String, String> socketOptions() {
+    return Map.of();
   }
 
   /** A short name of the channel kind, such as {@code "tcp"}, {@code "unix"}, {@code "pipe"} or {@code "stream"}. */

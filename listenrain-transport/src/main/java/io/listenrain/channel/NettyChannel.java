@@ -13,7 +13,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
@@ -119,6 +121,18 @@ final class NettyChannel implements Channel {
     for (ByteBuf b; (b = reads.poll()) != null; ) {
       ReferenceCountUtil.safeRelease(b);
     }
+  }
+
+  @Override
+  public Map<String, String> socketOptions() {
+    Map<String, String> out = new TreeMap<>();
+    for (Map.Entry<ChannelOption<?>, Object> e : ch.config().getOptions().entrySet()) {
+      String name = e.getKey().name();
+      if (e.getValue() != null && (name.startsWith("SO_") || name.startsWith("TCP_") || name.startsWith("IP_"))) {
+        out.put(name, String.valueOf(e.getValue()));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -20,6 +20,28 @@ import org.junit.jupiter.api.Test;
 class ChannelsTest {
 
   @Test
+  void tcpChannelsReportTheirSocketOptionsAndPipesReportNone() throws Exception {
+    try (ChannelAcceptor acceptor = Channels.listen(new InetSocketAddress("127.0.0.1", 0), ch -> ch.abort(null))) {
+      Channel tcp = Channels.dial(acceptor.localAddress()).get(5, TimeUnit.SECONDS);
+      try {
+        assertThat(tcp.socketOptions()).containsKeys("SO_SNDBUF", "SO_RCVBUF", "SO_LINGER")
+            .containsEntry("TCP_NODELAY", "true");
+      } finally {
+        tcp.abort(null);
+      }
+    }
+    InProcessAddress name = new InProcessAddress("channels-test-options");
+    try (ChannelAcceptor acceptor = Channels.listen(name, ch -> ch.abort(null))) {
+      Channel pipe = Channels.dial(acceptor.localAddress()).get(5, TimeUnit.SECONDS);
+      try {
+        assertThat(pipe.socketOptions()).isEmpty();
+      } finally {
+        pipe.abort(null);
+      }
+    }
+  }
+
+  @Test
   void listenOnATcpPortInUseThrowsIOException() throws Exception {
     try (ChannelAcceptor first = Channels.listen(new InetSocketAddress("127.0.0.1", 0), ch -> ch.abort(null))) {
       assertThatThrownBy(() -> Channels.listen(first.localAddress(), ch -> ch.abort(null)))
