@@ -1,5 +1,7 @@
 package io.listenrain.grpc;
 
+import io.grpc.CallCredentials;
+import io.grpc.ChannelCredentials;
 import io.grpc.ForwardingChannelBuilder2;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.internal.GrpcUtil;
@@ -7,6 +9,7 @@ import io.grpc.internal.KeepAliveManager;
 import io.grpc.internal.ManagedChannelImplBuilder;
 import io.grpc.internal.TransportTracer;
 import io.listenrain.channel.ChannelOptions;
+import io.listenrain.channel.ClientTls;
 import io.listenrain.channel.InProcessAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -24,7 +27,26 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * Defaults: 4 MiB max inbound message, 8 KiB max inbound metadata, 1 MiB flow-control windows, 64 KiB frames,
- * keepalive off. There is no TLS: {@link #useTransportSecurity()} throws.
+ * keepalive off, plaintext.
+ *
+ * <h2>TLS</h2>
+ * {@link #useTransportSecurity()} secures TCP and Unix-socket connections with TLS, trusting the JDK's default trust
+ * store; {@link #tls(ClientTls)} takes any {@link ClientTls} (own trust, client certificate for mutual TLS, versions,
+ * handshake timeout). With {@code useTransportSecurity()} the server's certificate is checked against the channel's
+ * authority: the target's host, or the {@link #overrideAuthority(String) override}. A {@code ClientTls} given to
+ * {@code tls(...)} is used as is: set its {@link ClientTls.Builder#authority(String) authority} there if the name to
+ * verify is not the dialed host (always so over a Unix socket). In-process pipes never use TLS and count as private.
+ * A handshake that fails, or that outlasts the handshake timeout, fails the connection attempt: calls waiting for it
+ * fail with {@code UNAVAILABLE} whose cause says why. Over TLS the transport publishes
+ * {@code Grpc.TRANSPORT_ATTR_SSL_SESSION} and security level {@code PRIVACY_AND_INTEGRITY}, so call credentials that
+ * require privacy run.
+ *
+ * <pre>{@code
+ * ManagedChannel ch = ListenRainChannelBuilder.forAddress("api.example.com", 443).useTransportSecurity().build();
+ * ManagedChannel mtls = ListenRainChannelBuilder.forAddress("10.0.0.7", 8443)
+ *     .tls(ClientTls.builder().trustCertificates(ca).clientCertificate(key, chain).authority("api.internal").build())
+ *     .build();
+ * }</pre>
  */
 public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<ListenRainChannelBuilder> {
   /** Keepalive times at least this large turn keepalive off, as in grpc-netty. */
@@ -32,14 +54,26 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
 
   private final ManagedChannelImplBuilder delegate;
   private final TransportConfig config = new TransportConfig();
+  /** The TLS to dial with; {@code null} for plaintext. */
+  private ClientSecurity security;
+  /** Built from channel credentials: the security is theirs and cannot be changed. */
+  private final boolean fromCredentials;
 
   private ListenRainChannelBuilder(String target) {
-    delegate = new ManagedChannelImplBuilder(target, this::buildTransportFactory,
-        () -> GrpcUtil.DEFAULT_PORT_PLAINTEXT);
+    delegate = new ManagedChannelImplBuilder(target, this::buildTransportFactory, this::defaultPort);
+    fromCredentials = false;
+  }
+
+  private ListenRainChannelBuilder(String target, ChannelCredentials creds, CallCredentials callCreds,
+      ClientSecurity security) {
+    delegate = new ManagedChannelImplBuilder(target, creds, callCreds, this::buildTransportFactory, this::defaultPort);
+    this.security = security;
+    fromCredentials = true;
   }
 
   private ListenRainChannelBuilder(SocketAddress address, String authority) {
     delegate = new ManagedChannelImplBuilder(address, authority, this::buildTransportFactory, null);
+    fromCredentials = false;
   }
 
   /** A channel to {@code host:port} over TCP, resolved by the default (DNS) name resolver. */
@@ -74,6 +108,15 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return new ListenRainChannelBuilder(address, authority);
   }
 
+  /**
+   * A channel to {@code target} secured as {@code creds} say ({@link ClientSecurity}), with {@code callCreds} (may be
+   * null) added to every call. Used by {@link ListenRainChannelProvider}.
+   */
+  static ListenRainChannelBuilder forTarget(String target, ChannelCredentials creds, CallCredentials callCreds,
+      ClientSecurity security) {
+    return new ListenRainChannelBuilder(target, creds, callCreds, security);
+  }
+
   /** A channel over the Unix domain socket at {@code path}. */
   public static ListenRainChannelBuilder forUnixSocket(Path path) {
     return forSocketAddress(UnixDomainSocketAddress.of(path));
@@ -90,16 +133,40 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return delegate;
   }
 
-  /** Accepted for source compatibility with other transports: ListenRain is plaintext. */
+  /** No TLS (the default). */
   @Override
   public ListenRainChannelBuilder usePlaintext() {
+    checkSecurityChangeable();
+    security = null;
     return this;
   }
 
-  /** Not supported: ListenRain has no TLS. */
+  /**
+   * TLS trusting the JDK's default trust store, verifying that the server's certificate names the channel's
+   * authority (the target's host or the {@link #overrideAuthority(String) override}); no client certificate.
+   */
   @Override
   public ListenRainChannelBuilder useTransportSecurity() {
-    throw new UnsupportedOperationException("ListenRain does not support TLS");
+    checkSecurityChangeable();
+    security = ClientSecurity.jdkDefaults();
+    return this;
+  }
+
+  /** TLS exactly as {@code tls} says, whatever the channel's authority (see the class comment). */
+  public ListenRainChannelBuilder tls(ClientTls tls) {
+    checkSecurityChangeable();
+    security = ClientSecurity.fixed(tls);
+    return this;
+  }
+
+  private void checkSecurityChangeable() {
+    if (fromCredentials) {
+      throw new IllegalStateException("the channel credentials decide the security of this channel");
+    }
+  }
+
+  private int defaultPort() {
+    return security != null ? GrpcUtil.DEFAULT_PORT_SSL : GrpcUtil.DEFAULT_PORT_PLAINTEXT;
   }
 
   @Override
@@ -160,7 +227,11 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return this;
   }
 
-  /** Socket-level options for the channels this builder dials (connect timeout, watermarks, allocator...). */
+  /**
+   * Socket-level options for the channels this builder dials (connect timeout, watermarks, allocator...). TLS set on
+   * this builder ({@link #tls(ClientTls)}, {@link #useTransportSecurity()}) replaces a
+   * {@link ChannelOptions#withClientTls client TLS} in them.
+   */
   public ListenRainChannelBuilder channelOptions(ChannelOptions options) {
     config.channelOptions = Objects.requireNonNull(options, "options");
     return this;
@@ -184,6 +255,6 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
   }
 
   private ListenRainTransportFactory buildTransportFactory() {
-    return new ListenRainTransportFactory(config.copy());
+    return new ListenRainTransportFactory(config.copy(), security);
   }
 }

@@ -225,9 +225,12 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       pending = preConnect;
       preConnect = null;
     }
-    attributes = attributes.toBuilder()
-        .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, Addresses.normalize(ch.localAddress()))
-        .build();
+    Attributes.Builder attrs = attributes.toBuilder()
+        .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, Addresses.normalize(ch.localAddress()));
+    ch.sslSession().ifPresent(session -> attrs
+        .set(Grpc.TRANSPORT_ATTR_SSL_SESSION, session)
+        .set(GrpcAttributes.ATTR_SECURITY_LEVEL, SecurityLevel.PRIVACY_AND_INTEGRITY));
+    attributes = attrs.build(); // before transportReady: call credentials read the level
     for (Runnable r : pending) {
       q.enqueue(r);
     }
@@ -537,7 +540,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
     SocketAddress local = c == null ? null : Addresses.normalize(c.localAddress());
     return Futures.immediateFuture(new SocketStats(tracer.getStats(), local, address,
-        SocketOptionsReader.read(c), null));
+        SocketOptionsReader.read(c), SocketOptionsReader.security(attributes.get(Grpc.TRANSPORT_ATTR_SSL_SESSION))));
   }
 
   @Override
@@ -609,6 +612,18 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     writePending();
   }
 
+  /**
+   * Over TLS 1.3 a server checks the client certificate after the client's handshake is done, so a refusal shows as
+   * a close before the server's SETTINGS, with the alert as cause when the channel could read it (TCP) or none.
+   */
+  private String closedDescription(Connection connection) {
+    if (peer == null && connection.channel().sslSession().isPresent()) {
+      return "connection closed before the server's SETTINGS: over TLS the server may have refused the client"
+          + " certificate (or its absence)";
+    }
+    return "connection closed";
+  }
+
   @Override
   public void connectionClosed(Connection connection, Throwable cause) {
     if (closeCause == null) {
@@ -619,7 +634,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       nowStatus = shutdownNowStatus;
     }
     Status s = nowStatus != null ? nowStatus
-        : Status.UNAVAILABLE.withDescription("connection closed").withCause(closeCause);
+        : Status.UNAVAILABLE.withDescription(closedDescription(connection)).withCause(closeCause);
     goingAway = true;
     failAll(s, s);
     closed = true;

@@ -9,8 +9,15 @@ import io.grpc.internal.KeepAliveManager;
 import io.grpc.internal.ServerImplBuilder;
 import io.listenrain.channel.ChannelOptions;
 import io.listenrain.channel.InProcessAddress;
+import io.listenrain.channel.ServerTls;
 import io.listenrain.protocol.ServerProtocol;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -25,7 +32,15 @@ import java.util.concurrent.TimeUnit;
  * name. Use it where you would use {@code NettyServerBuilder}; services do not change.
  *
  * <p>Defaults: 4 MiB max inbound message, 8 KiB max inbound metadata, 1 MiB flow-control windows, 64 KiB frames, no
- * limit on concurrent calls, keepalive pings after 2 h idle, client pings allowed every 5 min, no idle or age limit.
+ * limit on concurrent calls, keepalive pings after 2 h idle, client pings allowed every 5 min, no idle or age limit,
+ * plaintext.
+ *
+ * <h2>TLS</h2>
+ * {@link #useTransportSecurity(File, File)} (PEM files) or {@link #tls(ServerTls)} (mutual TLS, trust, versions,
+ * handshake timeout) secure TCP and Unix-socket connections; in-process pipes stay as they are. A connection is
+ * served only after its handshake succeeds; one that fails or stalls past the handshake timeout is closed without
+ * reaching gRPC. Calls see {@code Grpc.TRANSPORT_ATTR_SSL_SESSION} (the client's certificate under mutual TLS) and
+ * security level {@code PRIVACY_AND_INTEGRITY} in {@code ServerCall.getAttributes()}.
  */
 public final class ListenRainServerBuilder extends ForwardingServerBuilder<ListenRainServerBuilder> {
   private static final long AS_LARGE_AS_INFINITE = TimeUnit.DAYS.toNanos(1000L);
@@ -36,6 +51,8 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
   private final SocketAddress address;
   private final TransportConfig config = new TransportConfig();
   private final List<ServerProtocol> nativeProtocols = new ArrayList<>();
+  /** {@code null} for plaintext. */
+  private ServerTls tls;
 
   private ListenRainServerBuilder(SocketAddress address) {
     this.address = Objects.requireNonNull(address, "address");
@@ -67,10 +84,44 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return delegate;
   }
 
-  /** Not supported: ListenRain has no TLS. */
+  /**
+   * TLS with this PEM certificate chain (leaf first) and unencrypted PKCS#8 PEM private key; clients are not asked
+   * for certificates.
+   *
+   * @throws IllegalArgumentException if the files cannot be read or used
+   */
   @Override
   public ListenRainServerBuilder useTransportSecurity(File certChain, File privateKey) {
-    throw new UnsupportedOperationException("ListenRain does not support TLS");
+    try (InputStream chain = Files.newInputStream(certChain.toPath());
+        InputStream key = Files.newInputStream(privateKey.toPath())) {
+      return useTransportSecurity(chain, key);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the TLS files: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * TLS with this PEM certificate chain (leaf first) and unencrypted PKCS#8 PEM private key, read now; the streams
+   * are not closed. Clients are not asked for certificates.
+   *
+   * @throws IllegalArgumentException if the streams cannot be read or used
+   */
+  @Override
+  public ListenRainServerBuilder useTransportSecurity(InputStream certChain, InputStream privateKey) {
+    List<X509Certificate> chain = TlsMaterial.certificates(certChain);
+    PrivateKey key;
+    try {
+      key = TlsMaterial.privateKey(privateKey);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the private key", e);
+    }
+    return tls(ServerTls.builder(key, chain.toArray(new X509Certificate[0])).build());
+  }
+
+  /** TLS exactly as {@code tls} says; {@code null} goes back to plaintext. */
+  public ListenRainServerBuilder tls(ServerTls tls) {
+    this.tls = tls;
+    return this;
   }
 
   @Override
@@ -183,7 +234,11 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
-  /** Socket-level options for accepted channels (watermarks, allocator...). */
+  /**
+   * Socket-level options for accepted channels (watermarks, allocator...). TLS set on this builder
+   * ({@link #tls(ServerTls)}, {@code useTransportSecurity}) replaces a {@link ChannelOptions#withServerTls server TLS}
+   * in them.
+   */
   public ListenRainServerBuilder channelOptions(ChannelOptions options) {
     config.channelOptions = Objects.requireNonNull(options, "options");
     return this;
@@ -213,6 +268,10 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
   }
 
   private InternalServer buildTransportServer(List<? extends ServerStreamTracer.Factory> tracerFactories) {
-    return new ListenRainServer(address, config.copy(), tracerFactories, nativeProtocols);
+    TransportConfig c = config.copy();
+    if (tls != null) {
+      c.channelOptions = c.channelOptions.withServerTls(tls);
+    }
+    return new ListenRainServer(address, c, tracerFactories, nativeProtocols);
   }
 }

@@ -39,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 
 /**
  * The server side of one ListenRain gRPC connection. All state lives on the connection's I/O thread; application
@@ -218,7 +219,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public ListenableFuture<SocketStats> getStats() {
     return Futures.immediateFuture(new SocketStats(tracer.getStats(), local, remote,
-        SocketOptionsReader.read(conn), null));
+        SocketOptionsReader.read(conn), SocketOptionsReader.security(channel.sslSession().orElse(null))));
   }
 
   @Override
@@ -397,11 +398,13 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     peer = settings;
     outbound.applyPeerSettings(settings);
+    SSLSession session = channel.sslSession().orElse(null);
     Attributes attrs = Attributes.newBuilder()
         .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, remote)
         .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, local)
-        .set(GrpcAttributes.ATTR_SECURITY_LEVEL,
-            "pipe".equals(channel.kind()) ? SecurityLevel.PRIVACY_AND_INTEGRITY : SecurityLevel.NONE)
+        .set(Grpc.TRANSPORT_ATTR_SSL_SESSION, session)
+        .set(GrpcAttributes.ATTR_SECURITY_LEVEL, session != null || "pipe".equals(channel.kind())
+            ? SecurityLevel.PRIVACY_AND_INTEGRITY : SecurityLevel.NONE)
         .build();
     attributes = listener.transportReady(attrs);
     startPolicing();

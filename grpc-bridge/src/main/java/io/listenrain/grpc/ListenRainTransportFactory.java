@@ -23,12 +23,15 @@ final class ListenRainTransportFactory implements ClientTransportFactory {
           ListenRainSocketAddress.class));
 
   private final TransportConfig config;
+  /** {@code null} for plaintext. */
+  private final ClientSecurity security;
   private final AtomicBackoff keepAliveBackoff;
   private final ScheduledExecutorService scheduler = SharedResourceHolder.get(GrpcUtil.TIMER_SERVICE);
   private boolean closed;
 
-  ListenRainTransportFactory(TransportConfig config) {
+  ListenRainTransportFactory(TransportConfig config, ClientSecurity security) {
     this.config = config;
+    this.security = security;
     this.keepAliveBackoff = new AtomicBackoff("keepalive time nanos", config.keepAliveTimeNanos);
   }
 
@@ -38,8 +41,13 @@ final class ListenRainTransportFactory implements ClientTransportFactory {
     if (closed) {
       throw new IllegalStateException("the transport factory is closed");
     }
+    TransportConfig c = config;
+    if (security != null) {
+      c = config.copy();
+      c.channelOptions = config.channelOptions.withClientTls(security.forAuthority(options.getAuthority()));
+    }
     return new ListenRainClientTransport(Addresses.unwrap(address), options.getAuthority(), options.getUserAgent(),
-        options.getEagAttributes(), config, scheduler, keepAliveBackoff.getState());
+        options.getEagAttributes(), c, scheduler, keepAliveBackoff.getState());
   }
 
   @Override

@@ -6,8 +6,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 
 /**
  * A server-side view of an accepted channel that checks and removes the 8-byte client preface before the packet
@@ -176,6 +178,11 @@ final class PrefaceChannel implements Channel {
   @Override
   public String kind() {
     return delegate.kind();
+  }
+
+  @Override
+  public Optional<SSLSession> sslSession() {
+    return delegate.sslSession();
   }
 
   @Override

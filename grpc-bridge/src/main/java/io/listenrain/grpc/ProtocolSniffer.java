@@ -8,8 +8,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 
 /**
  * Lets several protocols share one listening address: reads an accepted channel's first bytes, offers them to each
@@ -203,6 +205,11 @@ final class ProtocolSniffer implements ChannelHandler {
     @Override
     public String kind() {
       return channel.kind();
+    }
+
+    @Override
+    public Optional<SSLSession> sslSession() {
+      return channel.sslSession();
     }
 
     @Override

@@ -1,13 +1,17 @@
 package io.listenrain.grpc;
 
+import io.grpc.InternalChannelz.Security;
 import io.grpc.InternalChannelz.SocketOptions;
+import io.grpc.InternalChannelz.Tls;
 import io.listenrain.transport.Connection;
 import java.util.Map;
+import javax.net.ssl.SSLSession;
 
 /**
  * Builds channelz socket options for a connection from its channel's {@link io.listenrain.channel.Channel#socketOptions()}:
  * {@code SO_LINGER} and {@code SO_TIMEOUT} go to their dedicated fields, every other option is listed by name, plus
  * the ListenRain channel kind. Channels without a socket (pipes, stream adapters) report only the kind.
+ * {@link #security} gives channelz's security field from the TLS session.
  */
 final class SocketOptionsReader {
   private SocketOptionsReader() {}
@@ -39,5 +43,10 @@ final class SocketOptionsReader {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** The channelz security of a connection: its TLS session, or {@code null} for none. */
+  static Security security(SSLSession session) {
+    return session == null ? null : new Security(new Tls(session));
   }
 }

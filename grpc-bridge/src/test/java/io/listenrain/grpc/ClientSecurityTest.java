@@ -1,0 +1,32 @@
+package io.listenrain.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.listenrain.channel.ClientTls;
+import org.junit.jupiter.api.Test;
+
+class ClientSecurityTest {
+  @Test
+  void hostOfDropsThePortAndIpv6Brackets() {
+    assertThat(ClientSecurity.hostOf("example.com:443")).isEqualTo("example.com");
+    assertThat(ClientSecurity.hostOf("example.com")).isEqualTo("example.com");
+    assertThat(ClientSecurity.hostOf("127.0.0.1:50051")).isEqualTo("127.0.0.1");
+    assertThat(ClientSecurity.hostOf("[::1]:8443")).isEqualTo("::1");
+  }
+
+  @Test
+  void recipeVerifiesEachChannelAuthorityAndCachesIt() {
+    ClientSecurity s = ClientSecurity.jdkDefaults();
+    ClientTls a = s.forAuthority("a.example:443");
+    assertThat(a.authority()).contains("a.example");
+    assertThat(a.hostnameVerification()).isTrue();
+    assertThat(s.forAuthority("a.example:443")).isSameAs(a);
+    assertThat(s.forAuthority("b.example:443").authority()).contains("b.example");
+  }
+
+  @Test
+  void fixedTlsIsUsedAsGiven() {
+    ClientTls tls = ClientTls.builder().hostnameVerification(false).build();
+    assertThat(ClientSecurity.fixed(tls).forAuthority("any.example:1")).isSameAs(tls);
+  }
+}
