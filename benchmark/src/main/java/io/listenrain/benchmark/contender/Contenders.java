@@ -40,6 +40,9 @@ public final class Contenders {
         NettyTransports::epollAvailable));
     add(r, true, GrpcContender.bothModes("listenrain-grpc", "pipe", ListenRainTransports.pipe()));
     add(r, true, NativeListenRainContender.bothModes());
+    add(r, false, GrpcContender.bothModes("grpc-netty", "epoll-tls", BenchTls.nettyEpoll(),
+        NettyTransports::epollAvailable));
+    add(r, false, GrpcContender.bothModes("listenrain-grpc", "tls", BenchTls.listenRain()));
     add(r, false, List.of(RawListenRainContender.tcp(), RawListenRainContender.unix(), RawListenRainContender.pipe()));
     return Collections.unmodifiableMap(r);
   }

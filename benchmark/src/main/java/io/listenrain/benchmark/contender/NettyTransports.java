@@ -52,6 +52,19 @@ final class NettyTransports {
     return Epoll.isAvailable();
   }
 
+  /** The shared epoll groups, for rows that configure grpc-netty further (TLS). */
+  static EventLoopGroup epollBoss() {
+    return EpollGroups.BOSS;
+  }
+
+  static EventLoopGroup epollServer() {
+    return EpollGroups.SERVER;
+  }
+
+  static EventLoopGroup epollClient() {
+    return EpollGroups.CLIENT;
+  }
+
   private static final class Nio {
     static final EventLoopGroup BOSS = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-nio-boss", true));
     static final EventLoopGroup SERVER =
