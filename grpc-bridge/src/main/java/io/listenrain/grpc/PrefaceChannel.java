@@ -2,25 +2,17 @@ package io.listenrain.grpc;
 
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelHandler;
+import io.listenrain.channel.ForwardingChannel;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.concurrent.EventExecutor;
-import java.net.SocketAddress;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLSession;
 
 /**
  * A server-side view of an accepted channel that checks and removes the 8-byte client preface before the packet
  * decoder sees any byte. A wrong magic or version aborts the channel with a {@link GrpcProtocolException}, which the
  * handler then sees as the close cause.
  */
-final class PrefaceChannel implements Channel {
-  private final Channel delegate;
-
+final class PrefaceChannel extends ForwardingChannel {
   PrefaceChannel(Channel delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Checks a complete 8-byte preface at {@code in}'s reader index, with absolute reads. */
@@ -39,7 +31,7 @@ final class PrefaceChannel implements Channel {
 
   @Override
   public void start(ChannelHandler handler) {
-    delegate.start(new Stripper(handler));
+    delegate().start(new Stripper(handler));
   }
 
   private final class Stripper implements ChannelHandler {
@@ -65,7 +57,7 @@ final class PrefaceChannel implements Channel {
       if (acc == null) {
         acc = data;
       } else {
-        ByteBuf merged = delegate.alloc().buffer(acc.readableBytes() + data.readableBytes());
+        ByteBuf merged = delegate().alloc().buffer(acc.readableBytes() + data.readableBytes());
         merged.writeBytes(acc).writeBytes(data);
         acc.release();
         data.release();
@@ -81,7 +73,7 @@ final class PrefaceChannel implements Channel {
       } catch (GrpcProtocolException e) {
         in.release();
         failed = true;
-        delegate.abort(e);
+        delegate().abort(e);
         return;
       }
       done = true;
@@ -113,80 +105,5 @@ final class PrefaceChannel implements Channel {
       }
       handler.channelClosed(cause);
     }
-  }
-
-  @Override
-  public EventExecutor executor() {
-    return delegate.executor();
-  }
-
-  @Override
-  public ByteBufAllocator alloc() {
-    return delegate.alloc();
-  }
-
-  @Override
-  public void write(ByteBuf data) {
-    delegate.write(data);
-  }
-
-  @Override
-  public void flush() {
-    delegate.flush();
-  }
-
-  @Override
-  public boolean isWritable() {
-    return delegate.isWritable();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return delegate.isOpen();
-  }
-
-  @Override
-  public SocketAddress localAddress() {
-    return delegate.localAddress();
-  }
-
-  @Override
-  public SocketAddress remoteAddress() {
-    return delegate.remoteAddress();
-  }
-
-  @Override
-  public CompletableFuture<Void> close() {
-    return delegate.close();
-  }
-
-  @Override
-  public void abort(Throwable cause) {
-    delegate.abort(cause);
-  }
-
-  @Override
-  public CompletableFuture<Void> closeFuture() {
-    return delegate.closeFuture();
-  }
-
-  @Override
-  public Map<String, String> socketOptions() {
-    return delegate.socketOptions();
-  }
-
-  @Override
-  public String kind() {
-    return delegate.kind();
-  }
-
-  @Override
-  public Optional<SSLSession> sslSession() {
-    return delegate.sslSession();
-  }
-
-  @Override
-  public String toString() {
-    return delegate.toString();
   }
 }

@@ -2,16 +2,10 @@ package io.listenrain.grpc;
 
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelHandler;
+import io.listenrain.channel.ForwardingChannel;
 import io.listenrain.protocol.ServerProtocol;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.concurrent.EventExecutor;
-import java.net.SocketAddress;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLSession;
 
 /**
  * Lets several protocols share one listening address: reads an accepted channel's first bytes, offers them to each
@@ -125,7 +119,11 @@ final class ProtocolSniffer implements ChannelHandler {
   }
 
   /** The channel as the chosen protocol sees it: started once more, it replays what was read so far. */
-  private final class Replaying implements Channel {
+  private final class Replaying extends ForwardingChannel {
+    Replaying() {
+      super(channel);
+    }
+
     @Override
     public void start(ChannelHandler handler) {
       channel.executor().execute(() -> {
@@ -140,81 +138,6 @@ final class ProtocolSniffer implements ChannelHandler {
           handler.channelClosed(closeCause);
         }
       });
-    }
-
-    @Override
-    public EventExecutor executor() {
-      return channel.executor();
-    }
-
-    @Override
-    public ByteBufAllocator alloc() {
-      return channel.alloc();
-    }
-
-    @Override
-    public void write(ByteBuf data) {
-      channel.write(data);
-    }
-
-    @Override
-    public void flush() {
-      channel.flush();
-    }
-
-    @Override
-    public boolean isWritable() {
-      return channel.isWritable();
-    }
-
-    @Override
-    public boolean isOpen() {
-      return channel.isOpen();
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-      return channel.localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-      return channel.remoteAddress();
-    }
-
-    @Override
-    public CompletableFuture<Void> close() {
-      return channel.close();
-    }
-
-    @Override
-    public void abort(Throwable cause) {
-      channel.abort(cause);
-    }
-
-    @Override
-    public CompletableFuture<Void> closeFuture() {
-      return channel.closeFuture();
-    }
-
-    @Override
-    public Map<String, String> socketOptions() {
-      return channel.socketOptions();
-    }
-
-    @Override
-    public String kind() {
-      return channel.kind();
-    }
-
-    @Override
-    public Optional<SSLSession> sslSession() {
-      return channel.sslSession();
-    }
-
-    @Override
-    public String toString() {
-      return channel.toString();
     }
   }
 }
