@@ -101,8 +101,8 @@ public interface Channel {
   /**
    * The socket options in force, by their standard names ({@code SO_LINGER}, {@code SO_SNDBUF}, {@code SO_RCVBUF},
    * {@code TCP_NODELAY}, {@code SO_KEEPALIVE}, ...) with their values as text; empty for kinds without a socket (the
-   * in-process pipe, the stream adapter). For monitoring, such as gRPC's channelz. Thread-safe. Wrappers that
-   * delegate to another channel must delegate this too.
+   * in-process pipe, the stream adapter) and for a socket that has closed. For monitoring, such as gRPC's
+   * channelz. Thread-safe; never throws. Wrappers that delegate to another channel must delegate this too.
    */
   default Map<String, String> socketOptions() {
     return Map.of();

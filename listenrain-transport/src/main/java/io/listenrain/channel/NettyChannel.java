@@ -126,7 +126,13 @@ final class NettyChannel implements Channel {
   @Override
   public Map<String, String> socketOptions() {
     Map<String, String> out = new TreeMap<>();
-    for (Map.Entry<ChannelOption<?>, Object> e : ch.config().getOptions().entrySet()) {
+    Map<ChannelOption<?>, Object> options;
+    try {
+      options = ch.config().getOptions();
+    } catch (RuntimeException closedMeanwhile) {
+      return out; // the socket closed under us (Netty's ChannelException): nothing left to report
+    }
+    for (Map.Entry<ChannelOption<?>, Object> e : options.entrySet()) {
       String name = e.getKey().name();
       if (e.getValue() != null && (name.startsWith("SO_") || name.startsWith("TCP_") || name.startsWith("IP_"))) {
         out.put(name, String.valueOf(e.getValue()));

@@ -19,9 +19,22 @@ import org.junit.jupiter.api.Test;
 /** Binding and dialing: addresses in use, stale socket files, and how dial failures are classified. */
 class ChannelsTest {
 
+  /** Accepts and keeps the channel open, discarding what it reads. */
+  private static void holdOpen(Channel ch) {
+    ch.start(new ChannelHandler() {
+      @Override
+      public void channelRead(io.netty.buffer.ByteBuf data) {
+        data.release();
+      }
+
+      @Override
+      public void channelClosed(Throwable cause) {}
+    });
+  }
+
   @Test
   void tcpChannelsReportTheirSocketOptionsAndPipesReportNone() throws Exception {
-    try (ChannelAcceptor acceptor = Channels.listen(new InetSocketAddress("127.0.0.1", 0), ch -> ch.abort(null))) {
+    try (ChannelAcceptor acceptor = Channels.listen(new InetSocketAddress("127.0.0.1", 0), ChannelsTest::holdOpen)) {
       Channel tcp = Channels.dial(acceptor.localAddress()).get(5, TimeUnit.SECONDS);
       try {
         assertThat(tcp.socketOptions()).containsKeys("SO_SNDBUF", "SO_RCVBUF", "SO_LINGER")
@@ -29,6 +42,8 @@ class ChannelsTest {
       } finally {
         tcp.abort(null);
       }
+      tcp.closeFuture().get(5, TimeUnit.SECONDS);
+      assertThat(tcp.socketOptions()).isEmpty(); // a closed socket reports nothing and does not throw
     }
     InProcessAddress name = new InProcessAddress("channels-test-options");
     try (ChannelAcceptor acceptor = Channels.listen(name, ch -> ch.abort(null))) {
