@@ -47,6 +47,9 @@ import javax.net.ssl.SSLSession;
  * made from the I/O thread, never under a lock.
  */
 final class ListenRainServerTransport implements ServerTransport, PacketHandler, FrameReader.Listener {
+  /** How long an idle connection stays open after GOAWAY for the client to close it first (see maybeCloseIdle). */
+  static final long GOAWAY_LINGER_MILLIS = 1_000;
+
   private final Channel channel;
   private final TransportConfig config;
   private final List<? extends ServerStreamTracer.Factory> tracerFactories;
@@ -80,6 +83,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private long keepAlivePingPayload;
   private ScheduledFuture<?> maxAgeFuture;
   private ScheduledFuture<?> graceFuture;
+  private ScheduledFuture<?> lingerFuture;
 
   ListenRainServerTransport(Channel channel, TransportConfig config,
       List<? extends ServerStreamTracer.Factory> tracerFactories) {
@@ -171,9 +175,18 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     });
   }
 
+  /**
+   * After GOAWAY, once no stream is left, the connection should end. The client closes it itself as soon as it has
+   * read the GOAWAY and has no calls left; the server closes only after {@link #GOAWAY_LINGER_MILLIS}. Closing at
+   * once would race with requests the client sent before it read the GOAWAY: arriving at a closed socket, they make
+   * the kernel answer with a reset, which can destroy the client's unread GOAWAY, so the client would see a bare
+   * "connection closed" instead of a refusal it can retry transparently. Requests arriving meanwhile are refused
+   * (RST REFUSED_STREAM), which the client retries on a new connection.
+   */
   private void maybeCloseIdle() {
-    if (goAwaySent && streams.isEmpty()) {
-      closeConnection();
+    if (goAwaySent && streams.isEmpty() && !closeStarted && lingerFuture == null && !closed) {
+      lingerFuture = scheduler.schedule(() -> commands(this::closeConnection), GOAWAY_LINGER_MILLIS,
+          TimeUnit.MILLISECONDS);
     }
   }
 
@@ -203,6 +216,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     if (graceFuture != null) {
       graceFuture.cancel(false);
+    }
+    if (lingerFuture != null) {
+      lingerFuture.cancel(false);
     }
     if (!terminated) {
       terminated = true;
