@@ -5,6 +5,7 @@ import io.listenrain.benchmark.harness.BenchPlan;
 import io.listenrain.benchmark.harness.BenchRunner;
 import io.listenrain.benchmark.harness.CellResult;
 import io.listenrain.benchmark.harness.CellRunner;
+import io.listenrain.benchmark.harness.CellSpec;
 import io.listenrain.benchmark.harness.Units;
 import io.listenrain.benchmark.harness.Windows;
 import io.listenrain.benchmark.report.Baselines;
@@ -34,6 +35,9 @@ import java.util.NoSuchElementException;
  * a usage error.
  */
 public final class BenchMain {
+  /** The pre-warm pass runs each workload for this many per-cell warm-ups. */
+  static final int PREWARM_FACTOR = 4;
+
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -72,7 +76,10 @@ public final class BenchMain {
     }
     String baseline = o.baseline != null ? o.baseline : Contenders.defaultBaselineTransport();
     BenchPlan plan = BenchPlan.of(o.payloads, o.parallel, o.streamParallel, o.big, new Windows(o.warmup, o.measure));
-    Duration estimate = plan.estimate(contenders);
+    // The pre-warm pass (see BenchRunner): each contender runs each workload once, unmeasured, before any cell.
+    Duration prewarm = o.warmup.multipliedBy(PREWARM_FACTOR);
+    long workloads = plan.cells().stream().map(CellSpec::workload).distinct().count();
+    Duration estimate = plan.estimate(contenders).plus(prewarm.multipliedBy(workloads * contenders.size()));
     out.printf("bench: %d contenders, %d cells, warm-up %s + measure %s per cell; estimated %d min %02d s%n",
         contenders.size(), plan.cellCount(contenders), Units.nanos(o.warmup.toNanos()),
         Units.nanos(o.measure.toNanos()), estimate.toMinutes(), estimate.toSecondsPart());
@@ -80,7 +87,7 @@ public final class BenchMain {
         + "; ratios against grpc-netty-" + baseline + "/<mode>");
 
     Instant started = Instant.now();
-    List<CellResult> results = new BenchRunner(CellRunner.systemClock(), out).run(contenders, plan);
+    List<CellResult> results = new BenchRunner(CellRunner.systemClock(), out, prewarm).run(contenders, plan);
     Duration took = Duration.between(started, Instant.now());
 
     Baselines baselines = new Baselines(results, baseline);
