@@ -2,7 +2,6 @@ package io.listenrain.channel;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -181,10 +179,7 @@ public final class ClientTls {
 
     /** The most time the handshake may take after the connection is up; must be positive. Default 10 s. */
     public Builder handshakeTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
-      }
-      this.handshakeTimeout = timeout;
+      this.handshakeTimeout = TlsHandlers.checkHandshakeTimeout(timeout);
       return this;
     }
 
@@ -204,26 +199,14 @@ public final class ClientTls {
      * @throws IllegalArgumentException if the key material or trust cannot be used
      */
     public ClientTls build() {
-      SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK);
-      if (trustCertificates != null) {
-        b.trustManager(trustCertificates);
-      } else if (trustFactory != null) {
-        b.trustManager(trustFactory);
-      }
+      SslContextBuilder b = SslContextBuilder.forClient();
       if (key != null) {
         b.keyManager(key, keyChain);
       } else if (keyFactory != null) {
         b.keyManager(keyFactory);
       }
-      if (!protocols.isEmpty()) {
-        b.protocols(protocols);
-      }
       b.endpointIdentificationAlgorithm(hostnameVerification ? "HTTPS" : null);
-      try {
-        return new ClientTls(this, b.build());
-      } catch (SSLException | RuntimeException e) {
-        throw new IllegalArgumentException("cannot build the client TLS context: " + e.getMessage(), e);
-      }
+      return new ClientTls(this, TlsHandlers.build(b, "client", trustCertificates, trustFactory, protocols));
     }
   }
 }

@@ -2,7 +2,6 @@ package io.listenrain.channel;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -137,10 +135,7 @@ public final class ServerTls {
 
     /** The most time a handshake may take after the connection is accepted; must be positive. Default 10 s. */
     public Builder handshakeTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
-      }
-      this.handshakeTimeout = timeout;
+      this.handshakeTimeout = TlsHandlers.checkHandshakeTimeout(timeout);
       return this;
     }
 
@@ -162,12 +157,6 @@ public final class ServerTls {
     public ServerTls build() {
       SslContextBuilder b = key != null ? SslContextBuilder.forServer(key, chain)
           : SslContextBuilder.forServer(keyFactory);
-      b.sslProvider(SslProvider.JDK);
-      if (trustCertificates != null) {
-        b.trustManager(trustCertificates);
-      } else if (trustFactory != null) {
-        b.trustManager(trustFactory);
-      }
       switch (clientAuth) {
         case REQUIRE:
           b.clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
@@ -179,14 +168,7 @@ public final class ServerTls {
           b.clientAuth(io.netty.handler.ssl.ClientAuth.NONE);
           break;
       }
-      if (!protocols.isEmpty()) {
-        b.protocols(protocols);
-      }
-      try {
-        return new ServerTls(this, b.build());
-      } catch (SSLException | RuntimeException e) {
-        throw new IllegalArgumentException("cannot build the server TLS context: " + e.getMessage(), e);
-      }
+      return new ServerTls(this, TlsHandlers.build(b, "server", trustCertificates, trustFactory, protocols));
     }
   }
 }

@@ -1,14 +1,19 @@
 package io.listenrain.channel;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +22,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Builds the {@link SslHandler} that sits under a {@link NettyChannel}'s bridge, and classifies handshake errors. */
 final class TlsHandlers {
@@ -87,6 +93,36 @@ final class TlsHandlers {
       }
     }
     return list;
+  }
+
+  /** A handshake timeout as both sides accept it: positive. */
+  static Duration checkHandshakeTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
+    }
+    return timeout;
+  }
+
+  /**
+   * What client and server contexts share: the JDK provider, the trust (certificates, or a factory, or neither for
+   * the JDK default), and the TLS versions; then builds, turning a bad key or trust into IllegalArgumentException.
+   */
+  static SslContext build(SslContextBuilder b, String side, List<X509Certificate> trustCertificates,
+      TrustManagerFactory trustFactory, List<String> protocols) {
+    b.sslProvider(SslProvider.JDK);
+    if (trustCertificates != null) {
+      b.trustManager(trustCertificates);
+    } else if (trustFactory != null) {
+      b.trustManager(trustFactory);
+    }
+    if (!protocols.isEmpty()) {
+      b.protocols(protocols);
+    }
+    try {
+      return b.build();
+    } catch (SSLException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot build the " + side + " TLS context: " + e.getMessage(), e);
+    }
   }
 
   /** A server-mode handler. */
