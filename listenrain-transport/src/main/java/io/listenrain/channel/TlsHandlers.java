@@ -29,6 +29,14 @@ final class TlsHandlers {
   /** The pipeline name of the TLS handler. */
   static final String NAME = "listenrain-tls";
 
+  /**
+   * After sending close_notify on a graceful close, how long to keep reading for the peer's close_notify before the
+   * socket closes. Closing at once could leave records the peer sent unread (TLS 1.3 session tickets arrive after
+   * the handshake), and a socket closed with unread input answers with a reset instead of a FIN, which can reach the
+   * peer before it has read everything we wrote.
+   */
+  static final long CLOSE_NOTIFY_READ_TIMEOUT_MILLIS = 1_000;
+
   private TlsHandlers() {}
 
   /**
@@ -51,6 +59,7 @@ final class TlsHandlers {
       requestServerName(h.engine(), host);
     }
     h.setHandshakeTimeout(tls.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    h.setCloseNotifyReadTimeoutMillis(CLOSE_NOTIFY_READ_TIMEOUT_MILLIS);
     return h;
   }
 
@@ -129,6 +138,7 @@ final class TlsHandlers {
   static SslHandler server(ServerTls tls, ByteBufAllocator alloc) {
     SslHandler h = tls.context().newHandler(alloc);
     h.setHandshakeTimeout(tls.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    h.setCloseNotifyReadTimeoutMillis(CLOSE_NOTIFY_READ_TIMEOUT_MILLIS);
     return h;
   }
 
