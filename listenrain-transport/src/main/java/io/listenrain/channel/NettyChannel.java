@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
@@ -324,6 +325,16 @@ final class NettyChannel implements Channel {
   }
 
   private final class Bridge extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof SslCloseCompletionEvent) {
+        // The peer sent close_notify: it will send nothing more. Answer with ours and close, as a TCP channel closes
+        // on the peer's end of stream; the peer, waiting for our close_notify, then closes without a timeout.
+        close();
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg == PipeEndOfStream.INSTANCE) {
