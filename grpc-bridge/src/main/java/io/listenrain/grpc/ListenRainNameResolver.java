@@ -13,7 +13,10 @@ import java.util.Map;
 
 /**
  * Resolves the comma-separated {@code host:port} list of a {@code listenrain://} URI once; {@link #refresh()}
- * resolves again. Host names are looked up on the channel's offload executor.
+ * resolves again. The list is the URI's authority ({@code listenrain://h:1,h:2}) or, in the {@code dns:///} style,
+ * its path with an empty authority ({@code listenrain:///h:1,h:2}; an IPv6 literal there is escaped,
+ * {@code %5B::1%5D:2}, since a URI path may not hold brackets). Host names are looked up on the channel's offload
+ * executor.
  */
 final class ListenRainNameResolver extends NameResolver {
   private final String authority;
@@ -22,13 +25,28 @@ final class ListenRainNameResolver extends NameResolver {
   private volatile boolean shutdown;
 
   ListenRainNameResolver(URI uri, Args args) {
-    String a = uri.getRawAuthority();
-    if (a == null || a.isEmpty()) {
+    this.authority = addressList(uri);
+    this.args = args;
+    parse(authority); // fail fast on a malformed target
+  }
+
+  /** The {@code host:port[,host:port...]} part of a target: its authority, or its path when the authority is empty. */
+  static String addressList(URI uri) {
+    String authority = uri.getRawAuthority();
+    String path = uri.getPath(); // decoded: an IPv6 literal in a path is written %5B::1%5D
+    boolean hasPath = path != null && !path.isEmpty() && !"/".equals(path);
+    if (authority != null && !authority.isEmpty()) {
+      if (hasPath) {
+        throw new IllegalArgumentException(
+            "listenrain target has both an authority and a path; use listenrain://host:port or "
+                + "listenrain:///host:port, got " + uri);
+      }
+      return authority;
+    }
+    if (!hasPath) {
       throw new IllegalArgumentException("listenrain target needs host:port, got " + uri);
     }
-    this.authority = a;
-    this.args = args;
-    parse(a); // fail fast on a malformed target
+    return path.substring(1);
   }
 
   static List<InetSocketAddress> parse(String authority) {

@@ -676,6 +676,17 @@ class EndToEndTest {
   }
 
   @Test
+  void dnsStyleTargetsWithAnEmptyAuthorityResolveToo() throws Exception {
+    startServer(TransportKind.TCP, new EchoServiceImpl(), b -> {});
+    int port = ((java.net.InetSocketAddress) server.getListenSockets().get(0)).getPort();
+    channel = Grpc.newChannelBuilder("listenrain:///127.0.0.1:" + port, InsecureChannelCredentials.create())
+        .build();
+    assertThat(channel.authority()).isEqualTo("127.0.0.1:" + port);
+    assertThat(EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .echo(payload("triple slash")).getPayload().toStringUtf8()).isEqualTo("triple slash");
+  }
+
+  @Test
   void severalListenRainAddressesAreBalancedRoundRobin() throws Exception {
     AtomicInteger firstCalls = new AtomicInteger();
     AtomicInteger secondCalls = new AtomicInteger();

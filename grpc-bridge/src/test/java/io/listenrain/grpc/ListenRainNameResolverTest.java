@@ -29,6 +29,22 @@ class ListenRainNameResolverTest {
   }
 
   @Test
+  void takesTheAddressListFromTheAuthorityOrFromThePathLikeDns() {
+    assertThat(ListenRainNameResolver.addressList(URI.create("listenrain://a:1,b:2"))).isEqualTo("a:1,b:2");
+    assertThat(ListenRainNameResolver.addressList(URI.create("listenrain://a:1/"))).isEqualTo("a:1");
+    assertThat(ListenRainNameResolver.addressList(URI.create("listenrain:///a:1,%5B::1%5D:2")))
+        .isEqualTo("a:1,[::1]:2");
+  }
+
+  @Test
+  void rejectsTargetsWithNoAddressOrWithTwo() {
+    assertThatThrownBy(() -> ListenRainNameResolver.addressList(URI.create("listenrain:///")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs host:port");
+    assertThatThrownBy(() -> ListenRainNameResolver.addressList(URI.create("listenrain://a:1/b:2")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both an authority and a path");
+  }
+
+  @Test
   void providerClaimsOnlyItsSchemeBelowDnsPriority() {
     ListenRainNameResolverProvider p = new ListenRainNameResolverProvider();
     assertThat(p.getDefaultScheme()).isEqualTo("listenrain");
