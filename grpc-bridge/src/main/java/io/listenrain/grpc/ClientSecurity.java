@@ -13,10 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * How a channel secures its connections: the {@link ClientTls} for a given channel authority. Either one fixed
- * {@code ClientTls} (given by the user, used as is), or a recipe that builds one per authority, so that hostname
+ * How a channel secures its connections: the {@link ClientTls} for a given channel authority, so that hostname
  * verification checks the channel's authority (its {@code overrideAuthority} or the target's host), as grpc-netty
- * does. Built contexts are cached per authority. Thread-safe.
+ * does. Either one {@code ClientTls} given by the user (kept as is if it names its own authority, else copied with the
+ * channel's, sharing its SSL context), or a recipe that builds one per authority. Results are cached per authority.
+ * Thread-safe.
  */
 final class ClientSecurity {
   private final ClientTls fixed;
@@ -28,7 +29,7 @@ final class ClientSecurity {
     this.recipe = recipe;
   }
 
-  /** Exactly {@code tls}, whatever the channel's authority. */
+  /** {@code tls}; if it names no authority of its own, the channel's authority is verified with it. */
   static ClientSecurity fixed(ClientTls tls) {
     return new ClientSecurity(Objects.requireNonNull(tls, "tls"), null);
   }
@@ -84,10 +85,11 @@ final class ClientSecurity {
 
   /** The TLS for a transport whose channel authority is {@code authority} ({@code host[:port]}). */
   ClientTls forAuthority(String authority) {
-    if (fixed != null) {
+    if (fixed != null && fixed.authority().isPresent()) {
       return fixed;
     }
-    return byAuthority.computeIfAbsent(hostOf(authority), host -> recipe.get().authority(host).build());
+    return byAuthority.computeIfAbsent(hostOf(authority),
+        host -> fixed != null ? fixed.withAuthority(host) : recipe.get().authority(host).build());
   }
 
   /** The host part of an authority, IPv6 literals without their brackets. */

@@ -32,10 +32,10 @@ import java.util.concurrent.TimeUnit;
  * <h2>TLS</h2>
  * {@link #useTransportSecurity()} secures TCP and Unix-socket connections with TLS, trusting the JDK's default trust
  * store; {@link #tls(ClientTls)} takes any {@link ClientTls} (own trust, client certificate for mutual TLS, versions,
- * handshake timeout). With {@code useTransportSecurity()} the server's certificate is checked against the channel's
- * authority: the target's host, or the {@link #overrideAuthority(String) override}. A {@code ClientTls} given to
- * {@code tls(...)} is used as is: set its {@link ClientTls.Builder#authority(String) authority} there if the name to
- * verify is not the dialed host (always so over a Unix socket). In-process pipes never use TLS and count as private.
+ * handshake timeout). Either way the server's certificate is checked against the channel's authority: the target's
+ * host, or the {@link #overrideAuthority(String) override} ({@code localhost} over a Unix socket unless overridden).
+ * A {@code ClientTls} that names its own {@link ClientTls.Builder#authority(String) authority} verifies that name
+ * instead. In-process pipes never use TLS and count as private.
  * A handshake that fails, or that outlasts the handshake timeout, fails the connection attempt: calls waiting for it
  * fail with {@code UNAVAILABLE} whose cause says why. Over TLS the transport publishes
  * {@code Grpc.TRANSPORT_ATTR_SSL_SESSION} and security level {@code PRIVACY_AND_INTEGRITY}, so call credentials that
@@ -152,7 +152,10 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return this;
   }
 
-  /** TLS exactly as {@code tls} says, whatever the channel's authority (see the class comment). */
+  /**
+   * TLS as {@code tls} says; unless it names its own authority, the server must be the channel's authority (see the
+   * class comment).
+   */
   public ListenRainChannelBuilder tls(ClientTls tls) {
     checkSecurityChangeable();
     security = ClientSecurity.fixed(tls);

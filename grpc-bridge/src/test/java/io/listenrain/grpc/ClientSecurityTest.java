@@ -25,8 +25,18 @@ class ClientSecurityTest {
   }
 
   @Test
-  void fixedTlsIsUsedAsGiven() {
-    ClientTls tls = ClientTls.builder().hostnameVerification(false).build();
+  void givenTlsNamingItsOwnAuthorityIsUsedAsGiven() {
+    ClientTls tls = ClientTls.builder().authority("svc.internal").build();
     assertThat(ClientSecurity.fixed(tls).forAuthority("any.example:1")).isSameAs(tls);
+  }
+
+  @Test
+  void givenTlsWithoutAnAuthorityVerifiesEachChannelAuthority() {
+    ClientTls tls = ClientTls.builder().build();
+    ClientSecurity s = ClientSecurity.fixed(tls);
+    ClientTls a = s.forAuthority("a.example:443");
+    assertThat(a.authority()).contains("a.example");
+    assertThat(s.forAuthority("a.example:443")).isSameAs(a);
+    assertThat(tls.authority()).isEmpty();
   }
 }

@@ -247,6 +247,19 @@ class TlsEndToEndTest {
 
   @ParameterizedTest
   @EnumSource(value = TransportKind.class, names = {"TCP", "UNIX"})
+  void clientTlsWithoutItsOwnAuthorityVerifiesTheChannelsOverride(TransportKind kind) throws Exception {
+    SocketAddress addr = startServer(kind, b -> b.tls(serverTls(CERTS.otherHostServer()).build()));
+    ClientTls shared = clientTls().build();
+    ManagedChannel named = channel(addr, b -> b.tls(shared).overrideAuthority("other.example"));
+    assertThat(echo(named, "override")).isEqualTo("override");
+    ManagedChannel unnamed = channel(addr, b -> b.tls(shared));
+    Status s = echoFails(unnamed).getStatus();
+    assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(causedBy(s, SSLException.class)).as("cause of %s", s).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TransportKind.class, names = {"TCP", "UNIX"})
   void stalledServerHandshakeHitsTheClientTimeout(TransportKind kind) throws Exception {
     assumeTrue(kind.available(), "native transport needed for Unix sockets");
     SocketAddress bind = kind == TransportKind.TCP

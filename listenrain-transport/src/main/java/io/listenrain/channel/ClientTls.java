@@ -53,12 +53,18 @@ public final class ClientTls {
   private final List<String> protocols;
 
   private ClientTls(Builder b, SslContext context) {
+    this(context, b.hostnameVerification, b.authority, b.handshakeTimeout, b.keyFactory != null || b.key != null,
+        b.protocols);
+  }
+
+  private ClientTls(SslContext context, boolean hostnameVerification, String authority, Duration handshakeTimeout,
+      boolean clientCertificate, List<String> protocols) {
     this.context = context;
-    this.hostnameVerification = b.hostnameVerification;
-    this.authority = b.authority;
-    this.handshakeTimeout = b.handshakeTimeout;
-    this.clientCertificate = b.keyFactory != null || b.key != null;
-    this.protocols = b.protocols;
+    this.hostnameVerification = hostnameVerification;
+    this.authority = authority;
+    this.handshakeTimeout = handshakeTimeout;
+    this.clientCertificate = clientCertificate;
+    this.protocols = protocols;
   }
 
   /** A builder that trusts the JDK's default trust store and verifies host names, with no client certificate. */
@@ -76,6 +82,16 @@ public final class ClientTls {
     return Optional.ofNullable(authority);
   }
 
+  /**
+   * This TLS with {@code authority} as the name to verify and send as SNI (see {@link Builder#authority(String)}).
+   * Cheap: the copy shares this one's SSL context, so one context can serve many authorities.
+   */
+  public ClientTls withAuthority(String authority) {
+    checkAuthority(authority);
+    return new ClientTls(context, hostnameVerification, authority, handshakeTimeout, clientCertificate, protocols);
+  }
+
+  /** How long the handshake may take, counted from the TCP connect. */
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }
@@ -98,6 +114,12 @@ public final class ClientTls {
   public String toString() {
     return "ClientTls(verifyHost=" + hostnameVerification + (authority != null ? ", authority=" + authority : "")
         + ", clientCert=" + clientCertificate + ", handshakeTimeout=" + handshakeTimeout + ")";
+  }
+
+  private static void checkAuthority(String authority) {
+    if (authority != null && authority.isBlank()) {
+      throw new IllegalArgumentException("blank authority");
+    }
   }
 
   /** Builds a {@link ClientTls}. Not thread-safe. */
@@ -170,9 +192,7 @@ public final class ClientTls {
      * clears it.
      */
     public Builder authority(String authority) {
-      if (authority != null && authority.isBlank()) {
-        throw new IllegalArgumentException("blank authority");
-      }
+      checkAuthority(authority);
       this.authority = authority;
       return this;
     }

@@ -30,6 +30,20 @@ class ClientTlsTest {
   }
 
   @Test
+  void withAuthorityChangesOnlyTheNameAndSharesTheSslContext() {
+    ClientTls tls = TlsFixtures.client().handshakeTimeout(Duration.ofMillis(700))
+        .clientCertificate(TlsFixtures.certs().client().key(), TlsFixtures.certs().client().chain()).build();
+    ClientTls named = tls.withAuthority("svc.internal");
+    assertThat(named.authority()).contains("svc.internal");
+    assertThat(tls.authority()).isEmpty();
+    assertThat(named.context()).isSameAs(tls.context());
+    assertThat(named.handshakeTimeout()).isEqualTo(tls.handshakeTimeout());
+    assertThat(named.hasClientCertificate()).isTrue();
+    assertThat(named.withAuthority(null).authority()).isEmpty();
+    assertThatThrownBy(() -> tls.withAuthority(" ")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void badSettingsAreRejectedWhenGiven() {
     assertThatThrownBy(() -> ClientTls.builder().handshakeTimeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
