@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 public final class SoakMain {
   /** A call with no ending this long after its deadline is lost. */
   static final long LOST_SLACK_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** Threads of each of the gRPC server's and clients' fixed executors. */
+  static final int GRPC_THREADS = 4;
 
   private SoakMain() {}
 
@@ -63,6 +66,12 @@ public final class SoakMain {
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "soak-ticks"));
     private final ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "soak-chaos"));
     private final ScheduledExecutorService pauses = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "soak-pauses"));
+    // Fixed pools for gRPC's calls and callbacks, as grpc-java advises for production: its default executor is an
+    // unbounded cached pool whose size follows the load, which would hide a thread leak of the transport under noise.
+    private final ExecutorService grpcServerExecutor = Executors.newFixedThreadPool(GRPC_THREADS,
+        r -> daemon(r, "soak-grpc-server"));
+    private final ExecutorService grpcClientExecutor = Executors.newFixedThreadPool(GRPC_THREADS,
+        r -> daemon(r, "soak-grpc-client"));
     private final List<ClosedLoopDriver> drivers = new ArrayList<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<Transport<BytesMessage>> transports = new ArrayList<>();
@@ -87,7 +96,7 @@ public final class SoakMain {
           + " %d messages per stream, call timeout %s; %d CPUs, %s%n", o.duration, o.restartEvery, o.killEvery,
           o.clients, o.window, o.payload, o.streamMessages, o.callTimeout,
           Runtime.getRuntime().availableProcessors(), Runtime.version());
-      try (SoakServers servers = new SoakServers();
+      try (SoakServers servers = new SoakServers(grpcServerExecutor);
           KillingProxy grpcProxy = new KillingProxy(servers.grpcAddress());
           KillingProxy nativeProxy = new KillingProxy(servers.nativeAddress())) {
         startClients(grpcProxy, nativeProxy);
@@ -122,6 +131,8 @@ public final class SoakMain {
         return pass ? 0 : 1;
       } finally {
         closeClients();
+        grpcServerExecutor.shutdownNow();
+        grpcClientExecutor.shutdownNow();
         pauses.shutdownNow();
         ticks.shutdownNow();
         chaos.shutdownNow();
@@ -136,7 +147,7 @@ public final class SoakMain {
       int streamWindow = Math.max(1, o.window / 8);
       for (int i = 0; i < o.clients; i++) {
         ManagedChannel ch = ListenRainChannelBuilder.forAddress("127.0.0.1", grpcProxy.address().getPort())
-            .usePlaintext().build();
+            .usePlaintext().executor(grpcClientExecutor).build();
         channels.add(ch);
         GrpcLoad g = new GrpcLoad(ch, ledger, o.payload, o.streamMessages, o.callTimeout);
         drivers.add(new ClosedLoopDriver("soak-grpc-unary-" + i, o.window, g::unary, pauses));

@@ -37,7 +37,8 @@ final class SoakReport {
       long restarts, long kills, boolean pass) {
     out.println();
     out.println("== soak summary ==");
-    out.printf("duration %.0f s, restarts %d, connection kills %d%n", seconds, restarts, kills);
+    out.printf("duration %.0f s, server restarts %d, connections reset %d (gRPC and native counted apart)%n", seconds,
+        restarts, kills);
     for (CallKind k : CallKind.values()) {
       out.printf("  %-12s sent %,d ok %,d%n", k.label(), s.sent().get(k), s.ok().get(k));
     }

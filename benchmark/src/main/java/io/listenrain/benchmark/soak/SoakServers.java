@@ -13,6 +13,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -33,9 +34,12 @@ final class SoakServers implements AutoCloseable {
   private InetSocketAddress nativeAddress;
   private Server grpc;
   private io.listenrain.transport.Server nativeServer;
+  private final Executor grpcExecutor;
   private long restarts;
 
-  SoakServers() throws IOException {
+  /** Starts both servers; the gRPC server runs its calls on {@code grpcExecutor}. */
+  SoakServers(Executor grpcExecutor) throws IOException {
+    this.grpcExecutor = grpcExecutor;
     protocol = table.register(ProtocolSpec.builder(NATIVE_PROTOCOL, RawBytesMessageCodec.instance()).build());
     grpcAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     nativeAddress = grpcAddress;
@@ -57,7 +61,7 @@ final class SoakServers implements AutoCloseable {
 
   private void startGrpc() throws IOException {
     grpc = bindRetrying(() -> ListenRainServerBuilder.forAddress(grpcAddress)
-        .addService(new SoakEchoService()).build().start());
+        .executor(grpcExecutor).addService(new SoakEchoService()).build().start());
     grpcAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), grpc.getPort());
   }
 
