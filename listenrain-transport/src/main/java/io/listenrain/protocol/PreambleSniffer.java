@@ -5,15 +5,20 @@ import io.listenrain.channel.ChannelHandler;
 import io.listenrain.codec.CorruptedFrameException;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.listenrain.transport.ReadTimeoutException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of a port-shared channel: buffers the first bytes until one protocol can be chosen, hands the
  * channel over (as a {@link ReplayingChannel}), then forwards everything to the chosen protocol's handler.
  *
  * <p>All methods run on the channel's I/O thread. States: sniffing (buffering, deciding) → handed over (buffering
- * until the protocol starts the replaying channel) → attached (forwarding).
+ * until the protocol starts the replaying channel) → attached (forwarding). A channel still sniffing when the preface
+ * timeout passes is aborted with a {@link ReadTimeoutException}.
  */
 final class PreambleSniffer implements ChannelHandler {
   private static final System.Logger LOG = System.getLogger(PreambleSniffer.class.getName());
@@ -25,10 +30,40 @@ final class PreambleSniffer implements ChannelHandler {
   private ChannelHandler target;
   private boolean closed;
   private Throwable closeCause;
+  private final Duration prefaceTimeout;
+  private ScheduledFuture<?> deadline;
 
-  PreambleSniffer(Channel channel, List<ServerProtocol> protocols) {
+  PreambleSniffer(Channel channel, List<ServerProtocol> protocols, Duration prefaceTimeout) {
     this.channel = channel;
     this.protocols = protocols;
+    this.prefaceTimeout = prefaceTimeout;
+  }
+
+  /** Starts the channel with this sniffer as its handler, and the preface deadline. Called once. */
+  void start() {
+    channel.start(this);
+    if (!prefaceTimeout.isZero()) {
+      channel.executor().execute(() -> {
+        if (!handedOver && !closed) {
+          deadline = channel.executor().schedule(this::deadlinePassed, prefaceTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+      });
+    }
+  }
+
+  private void deadlinePassed() {
+    if (!handedOver && !closed) {
+      release();
+      channel.abort(new ReadTimeoutException("no protocol preface within " + prefaceTimeout + " ("
+          + channel.remoteAddress() + ")"));
+    }
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
   }
 
   @Override
@@ -57,6 +92,7 @@ final class PreambleSniffer implements ChannelHandler {
     }
     if (chosen != null) {
       handedOver = true;
+      cancelDeadline();
       LOG.log(Level.DEBUG, () -> channel + " speaks " + chosen.name());
       chosen.serve(new ReplayingChannel(channel, this));
     }
@@ -120,6 +156,7 @@ final class PreambleSniffer implements ChannelHandler {
     }
     closed = true;
     closeCause = cause;
+    cancelDeadline();
     if (!handedOver) {
       release();
     }

@@ -250,6 +250,15 @@ public final class Connection {
     return channel.closeFuture();
   }
 
+  /**
+   * Whether part of a packet has been read and the rest has not arrived yet. I/O thread only (the cumulation is
+   * I/O-thread state); a server's stall watchdog asks it.
+   */
+  boolean hasPartialInbound() {
+    assert executor.inEventLoop();
+    return cumulation != null && cumulation.isReadable();
+  }
+
   /** Packets waiting in the outbound queue. */
   public int queueDepth() {
     return queue.size();

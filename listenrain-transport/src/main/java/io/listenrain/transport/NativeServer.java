@@ -3,6 +3,8 @@ package io.listenrain.transport;
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelAcceptor;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class NativeServer<M> implements Server {
   private final ProtocolSpec<M> spec;
   private final ServerRouter<M> router;
+  private final ServerTimeouts timeouts;
   private final Set<ServerConnection<M>> connections = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private volatile ChannelAcceptor acceptor;
@@ -28,6 +31,7 @@ final class NativeServer<M> implements Server {
   NativeServer(ProtocolSpec<M> spec, ServerRouter<M> router) {
     this.spec = spec;
     this.router = router;
+    this.timeouts = ServerTimeouts.of(spec);
   }
 
   void bound(ChannelAcceptor acceptor) {
@@ -47,10 +51,11 @@ final class NativeServer<M> implements Server {
       return;
     }
     Channel ch = spec.prefaceLength() == 0 ? channel : new PrefaceCheckingChannel(channel, spec.prefaceUnsafe());
-    ServerConnection<M> sc = new ServerConnection<>(this, spec, router);
+    ServerConnection<M> sc = new ServerConnection<>(this, spec, router, timeouts);
     connections.add(sc);
     accepted.increment();
     sc.connection = Connection.open(ch, spec.packetCodec(), spec.newPacketQueue(), sc);
+    sc.watchdog.start(sc.connection);
     if (closed) {
       sc.drain();
     }
@@ -136,6 +141,18 @@ final class NativeServer<M> implements Server {
         a.closeFuture().whenComplete((v, e) -> closeFuture.complete(null));
       }
     }
+  }
+
+  /** Runs every connection's timeout check now, on its I/O thread; completes when all have run. For tests. */
+  CompletableFuture<Void> checkTimeoutsNow() {
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (ServerConnection<M> sc : connections) {
+      Connection c = sc.connection;
+      if (c != null) {
+        all.add(CompletableFuture.runAsync(sc.watchdog::check, c.executor()));
+      }
+    }
+    return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0]));
   }
 
   @Override

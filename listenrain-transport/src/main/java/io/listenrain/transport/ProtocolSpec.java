@@ -37,11 +37,19 @@ import java.util.function.Supplier;
  *   <tr><td>connections per key / max keys in a pool</td><td>1 / 1024</td></tr>
  *   <tr><td>calls parked while dialing</td><td>{@link PacketQueues#DEFAULT_CAPACITY}</td></tr>
  *   <tr><td>client read timeout</td><td>off (native protocols have no keepalive; see {@link Builder#readTimeout})</td></tr>
+ *   <tr><td>server handshake timeout</td><td>20 s (see {@link Builder#serverHandshakeTimeout})</td></tr>
+ *   <tr><td>server stall timeout</td><td>20 s (see {@link Builder#serverStallTimeout})</td></tr>
+ *   <tr><td>server idle timeout</td><td>off (see {@link Builder#serverIdleTimeout})</td></tr>
  * </table>
  *
  * @param <M> the message type
  */
 public final class ProtocolSpec<M> {
+  /** Default of {@link Builder#serverHandshakeTimeout}: 20 s. */
+  public static final Duration DEFAULT_SERVER_HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
+  /** Default of {@link Builder#serverStallTimeout}: 20 s. */
+  public static final Duration DEFAULT_SERVER_STALL_TIMEOUT = Duration.ofSeconds(20);
+
   private final String name;
   private final MessageCodec<M> messageCodec;
   private final PacketCodec packetCodec;
@@ -59,6 +67,9 @@ public final class ProtocolSpec<M> {
   private final int maxTransports;
   private final int maxWaitingForConnection;
   private final Duration readTimeout;
+  private final Duration serverHandshakeTimeout;
+  private final Duration serverStallTimeout;
+  private final Duration serverIdleTimeout;
 
   private ProtocolSpec(Builder<M> b) {
     this.name = b.name;
@@ -79,6 +90,9 @@ public final class ProtocolSpec<M> {
     this.maxTransports = b.maxTransports;
     this.maxWaitingForConnection = b.maxWaitingForConnection;
     this.readTimeout = b.readTimeout;
+    this.serverHandshakeTimeout = b.serverHandshakeTimeout;
+    this.serverStallTimeout = b.serverStallTimeout;
+    this.serverIdleTimeout = b.serverIdleTimeout;
   }
 
   /**
@@ -178,6 +192,21 @@ public final class ProtocolSpec<M> {
     return readTimeout;
   }
 
+  /** The server's first-packet deadline; {@link Duration#ZERO} when off. See {@link Builder#serverHandshakeTimeout}. */
+  public Duration serverHandshakeTimeout() {
+    return serverHandshakeTimeout;
+  }
+
+  /** The server's partial-packet stall bound; {@link Duration#ZERO} when off. See {@link Builder#serverStallTimeout}. */
+  public Duration serverStallTimeout() {
+    return serverStallTimeout;
+  }
+
+  /** The server's idle timeout; {@link Duration#ZERO} when off. See {@link Builder#serverIdleTimeout}. */
+  public Duration serverIdleTimeout() {
+    return serverIdleTimeout;
+  }
+
   @Override
   public String toString() {
     return "ProtocolSpec(" + name + ", " + messageCodec + ", " + packetCodec + ")";
@@ -202,6 +231,9 @@ public final class ProtocolSpec<M> {
     private int maxTransports = 1024;
     private int maxWaitingForConnection = PacketQueues.DEFAULT_CAPACITY;
     private Duration readTimeout = Duration.ZERO;
+    private Duration serverHandshakeTimeout = DEFAULT_SERVER_HANDSHAKE_TIMEOUT;
+    private Duration serverStallTimeout = DEFAULT_SERVER_STALL_TIMEOUT;
+    private Duration serverIdleTimeout = Duration.ZERO;
 
     private Builder(String name, MessageCodec<M> messageCodec) {
       this.name = Objects.requireNonNull(name, "name");
@@ -326,6 +358,53 @@ public final class ProtocolSpec<M> {
       }
       this.readTimeout = timeout;
       return this;
+    }
+
+    /**
+     * Server side: aborts an accepted connection that has not delivered its first complete packet (its preface, if
+     * the protocol has one, included) within {@code timeout} of being accepted, with a {@link ReadTimeoutException}.
+     * This bounds what a peer that connects and sends nothing, or trickles a header, can hold: a file descriptor and
+     * a few buffers for at most this long. A legitimate client sends its first request right after it connects (the
+     * native client dials on its first call), so the default, {@link #DEFAULT_SERVER_HANDSHAKE_TIMEOUT} (20 s, the
+     * order of grpc's and TLS handshake deadlines), is generous. {@link Duration#ZERO} turns it off.
+     */
+    public Builder<M> serverHandshakeTimeout(Duration timeout) {
+      this.serverHandshakeTimeout = notNegative("server handshake timeout", timeout);
+      return this;
+    }
+
+    /**
+     * Server side: aborts a connection, with a {@link ReadTimeoutException}, when part of a packet has arrived and no
+     * further byte has arrived for {@code timeout}: a header or body that stalls half-way (slowloris). Any byte is
+     * progress, so a slow but moving upload is not cut. A connection between packets is not affected (see
+     * {@link #serverIdleTimeout}). Default {@link #DEFAULT_SERVER_STALL_TIMEOUT} (20 s); {@link Duration#ZERO} turns
+     * it off.
+     */
+    public Builder<M> serverStallTimeout(Duration timeout) {
+      this.serverStallTimeout = notNegative("server stall timeout", timeout);
+      return this;
+    }
+
+    /**
+     * Server side: closes a connection gracefully once it has had no request in flight and no inbound packet for
+     * {@code timeout} (like grpc's {@code maxConnectionIdle}; a connection with a request being served is never idle).
+     * <b>Off by default</b>: the native framing has no GOAWAY, so a client cannot learn that the server is about to
+     * close an idle connection, and a request it sends at that moment fails with a (retryable)
+     * {@link ConnectionClosedException}; grpc turns its idle limit on only on request for the same reason, and sends a
+     * GOAWAY first. Turn it on to reclaim connections of clients that went away without closing; choose it well above
+     * the clients' quiet periods. Silent connections that never sent a packet are already bounded by
+     * {@link #serverHandshakeTimeout}. {@link Duration#ZERO} (the default) turns it off.
+     */
+    public Builder<M> serverIdleTimeout(Duration timeout) {
+      this.serverIdleTimeout = notNegative("server idle timeout", timeout);
+      return this;
+    }
+
+    private static Duration notNegative(String what, Duration timeout) {
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(what + " must not be negative: " + timeout);
+      }
+      return timeout;
     }
 
     public ProtocolSpec<M> build() {

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * router on the callback executor with a {@link Response} that answers through this connection's queue.
  *
  * <p>{@link #outstanding} counts requests delivered and not yet answered; a graceful close waits for it to reach 0.
+ * Its {@link ConnectionWatchdog} enforces the server's handshake, stall and idle timeouts.
  */
 final class ServerConnection<M> implements PacketHandler {
   private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
@@ -25,17 +26,25 @@ final class ServerConnection<M> implements PacketHandler {
   private final Executor executor;
   private final AtomicInteger outstanding = new AtomicInteger();
   private volatile boolean draining;
+  final ConnectionWatchdog watchdog;
   volatile Connection connection;
 
-  ServerConnection(NativeServer<M> server, ProtocolSpec<M> spec, ServerRouter<M> router) {
+  ServerConnection(NativeServer<M> server, ProtocolSpec<M> spec, ServerRouter<M> router, ServerTimeouts timeouts) {
     this.server = server;
     this.codec = spec.messageCodec();
     this.router = router;
     this.executor = spec.executor();
+    this.watchdog = new ConnectionWatchdog(timeouts, outstanding::get);
+  }
+
+  @Override
+  public void readComplete(Connection conn) {
+    watchdog.readComplete();
   }
 
   @Override
   public void packetReceived(Connection conn, ByteBuf packet) {
+    watchdog.packetReceived();
     M message;
     long msgId;
     try {
@@ -73,6 +82,7 @@ final class ServerConnection<M> implements PacketHandler {
 
   @Override
   public void connectionClosed(Connection conn, Throwable cause) {
+    watchdog.stop();
     server.connectionClosed(this);
   }
 
@@ -124,6 +134,7 @@ final class ServerConnection<M> implements PacketHandler {
         conn.send(payload);
         server.responses.increment();
       } finally {
+        watchdog.answered();
         outstanding.decrementAndGet();
         maybeClose();
       }
@@ -131,6 +142,7 @@ final class ServerConnection<M> implements PacketHandler {
 
     void abandon() {
       if (answered.compareAndSet(false, true)) {
+        watchdog.answered();
         outstanding.decrementAndGet();
         maybeClose();
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
 import io.listenrain.channel.ChannelAcceptor;
+import io.listenrain.channel.ChannelOptions;
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.Envelope;
 import io.listenrain.codec.ProtobufMessageCodec;
@@ -13,11 +14,15 @@ import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.ProtocolSpec;
 import io.listenrain.transport.TransportKey;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -103,6 +108,67 @@ class PortSharingAcceptorTest {
       } finally {
         shared.close();
       }
+    }
+  }
+
+  @Test
+  void twoHundredSocketsTricklingAPartialPrefaceAreClosedAtThePrefaceTimeoutWhileARealClientIsServed()
+      throws Exception {
+    Duration timeout = Duration.ofMillis(500);
+    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
+      Protocol<Envelope<StringValue>> pb = table.register(ProtocolSpec.builder("pb",
+          ProtobufMessageCodec.of(StringValue.parser())).preface(PB_PREFACE).build());
+      ChannelAcceptor shared = PortSharingAcceptor.listen(LOOPBACK, ChannelOptions.defaults(),
+          List.of(pb.serverProtocol((r, id, m) -> r.send(m))), timeout);
+      List<Socket> slow = new ArrayList<>();
+      try {
+        long start = System.nanoTime();
+        for (int i = 0; i < 200; i++) {
+          Socket s = new Socket();
+          slow.add(s);
+          s.connect(shared.localAddress(), 5000);
+          s.setTcpNoDelay(true);
+          s.getOutputStream().write(PB_PREFACE, 0, 1 + i % 10); // a prefix of the preface: still undecided
+        }
+        // One more preface byte for every socket, sent while the deadline runs: progress does not extend it.
+        for (int i = 0; i < 200; i++) {
+          slow.get(i).getOutputStream().write(PB_PREFACE, 1 + i % 10, 1);
+        }
+        Envelope<StringValue> reply = pb.syncSend(pb.key(shared.localAddress()), Envelope.of(1, StringValue.of("hi")),
+            Duration.ofSeconds(5));
+        assertThat(reply).isEqualTo(Envelope.of(1, StringValue.of("hi")));
+
+        for (Socket s : slow) {
+          assertThat(closedByServer(s, Duration.ofSeconds(10))).as("trickling socket closed").isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout);
+        // The real client, past its preface, is not affected by the preface timeout.
+        assertThat(pb.syncSend(pb.key(shared.localAddress()), Envelope.of(2, StringValue.of("again")),
+            Duration.ofSeconds(5))).isEqualTo(Envelope.of(2, StringValue.of("again")));
+      } finally {
+        for (Socket s : slow) {
+          s.close();
+        }
+        shared.close();
+      }
+    }
+  }
+
+  @Test
+  void negativePrefaceTimeoutIsRejected() {
+    assertThatThrownBy(() -> PortSharingAcceptor.listen(LOOPBACK, ChannelOptions.defaults(), List.of(),
+        Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+  }
+
+  /** Whether the server closed {@code s} (end of stream or reset) within {@code within}. */
+  private static boolean closedByServer(Socket s, Duration within) throws IOException {
+    s.setSoTimeout((int) within.toMillis());
+    try {
+      return s.getInputStream().read() < 0;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (SocketException e) {
+      return true; // reset
     }
   }
 
