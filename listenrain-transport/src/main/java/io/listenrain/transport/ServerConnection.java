@@ -142,8 +142,14 @@ final class ServerConnection<M> implements PacketHandler {
         } finally {
           ReferenceCountUtil.release(reply);
         }
-        conn.send(payload);
+        // Counted before the bytes can reach the client: a client that has its response sees it in the stats.
         server.responses.increment();
+        try {
+          conn.send(payload);
+        } catch (RuntimeException e) {
+          server.responses.decrement();
+          throw e;
+        }
       } finally {
         outstanding.decrementAndGet();
         maybeClose();
