@@ -7,8 +7,9 @@ import java.util.function.BiConsumer;
  * registers a call with {@link #putIfAbsent} before sending it, and whoever removes the entry (the response, the
  * timer, a failure or a cancel) is the one that ends the call; that makes every ending happen exactly once.
  *
- * <p>Implementations are thread-safe and should not contend between threads working on different msgIDs (the
- * defaults use a {@link java.util.concurrent.ConcurrentHashMap}). No method calls back into user code.
+ * <p>Implementations are thread-safe and should not contend between threads working on different msgIDs
+ * (the default, {@link StateMachinePools#striped()}, locks one of several stripes per msgID). No method calls back
+ * into user code.
  *
  * @param <M> the protocol's message type
  */

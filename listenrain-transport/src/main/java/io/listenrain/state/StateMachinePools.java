@@ -7,7 +7,18 @@ import java.util.function.BiConsumer;
 public final class StateMachinePools {
   private StateMachinePools() {}
 
-  /** A pool on a {@link ConcurrentHashMap}: lock-free reads, per-bin locking on updates. */
+  /**
+   * The default pool: primitive msgID keys in lock-striped open-addressing maps. Registering and ending a call
+   * allocate nothing; threads on different msgIDs rarely share a stripe.
+   */
+  public static <M> StateMachinePool<M> striped() {
+    return new StripedStateMachinePool<>();
+  }
+
+  /**
+   * A pool on a {@link ConcurrentHashMap}: lock-free reads, per-bin locking on updates, a boxed msgID per lookup
+   * and a node per entry.
+   */
   public static <M> StateMachinePool<M> concurrent() {
     return new Concurrent<>();
   }

@@ -7,8 +7,13 @@ import io.netty.buffer.ByteBuf;
 /**
  * One call in flight on a {@link ClientTransport}: the entry the transport keeps in its state machine pool. Whoever
  * removes it from the pool ends it; the fields below coordinate only the timer and the connection.
+ *
+ * <p>A call is also the task that delivers its own ending on the callback executor ({@link #run}): the side that ends
+ * it records the ending in {@link #ending}, {@link #response} and {@link #cause} and hands the call to the executor,
+ * so ending a call allocates no closure.
  */
-final class Call<M> implements StateMachine<M> {
+final class Call<M> implements StateMachine<M>, Runnable {
+  final ClientTransport<M> transport;
   final long msgId;
   final StateMachine<M> machine;
   final long startNanos;
@@ -25,11 +30,25 @@ final class Call<M> implements StateMachine<M> {
   /** The encoded request while waiting for a connection; guarded by the transport's lock. */
   ByteBuf pendingPayload;
 
-  Call(long msgId, StateMachine<M> machine, long startNanos, long timeoutNanos) {
+  /** How the call ended; written once by the side that won the pool entry, before the executor hand-off. */
+  ClientTransport.Ending ending;
+  /** The response (owned until delivered) when {@link #ending} is a response. */
+  M response;
+  /** What failed the call when {@link #ending} is a failure. */
+  Throwable cause;
+
+  Call(ClientTransport<M> transport, long msgId, StateMachine<M> machine, long startNanos, long timeoutNanos) {
+    this.transport = transport;
     this.msgId = msgId;
     this.machine = machine;
     this.startNanos = startNanos;
     this.timeoutNanos = timeoutNanos;
+  }
+
+  /** Delivers the recorded ending to the state machine; runs on the callback executor. */
+  @Override
+  public void run() {
+    transport.deliver(this);
   }
 
   // The pool stores Calls as StateMachines; the transport never calls these on a Call itself.

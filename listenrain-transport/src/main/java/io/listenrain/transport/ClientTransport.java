@@ -179,7 +179,7 @@ final class ClientTransport<M> implements Transport<M> {
       if (isClosing()) {
         throw new TransportClosedException("transport " + key + " is closed");
       }
-      call = new Call<>(msgId, machine, ticker.nanoTime(), timeoutNanos);
+      call = new Call<>(this, msgId, machine, ticker.nanoTime(), timeoutNanos);
       if (machine instanceof FutureStateMachine) {
         ((FutureStateMachine<M>) machine).call = call;
       }
@@ -517,7 +517,7 @@ final class ClientTransport<M> implements Transport<M> {
 
   // ---------------------------------------------------------------------------------------------- ending calls
 
-  private enum Ending { RESPONSE, TIMEOUT, FAILED }
+  enum Ending { RESPONSE, TIMEOUT, FAILED }
 
   /** Ends {@code call} if this caller wins its pool entry (timeouts, failures, cancels). */
   private void endCall(Call<M> call, Ending ending, M response, Throwable cause) {
@@ -540,10 +540,14 @@ final class ClientTransport<M> implements Transport<M> {
         failed.increment();
         break;
     }
+    call.ending = ending;
+    call.response = response;
+    call.cause = cause;
     try {
-      executor.execute(() -> deliver(call, ending, response, cause));
+      executor.execute(call); // runs deliver(call)
     } catch (RejectedExecutionException e) {
       LOG.log(Level.WARNING, "callback executor rejected the ending of call " + call.msgId + " on " + key, e);
+      call.response = null;
       ReferenceCountUtil.release(response);
     }
     if (state == State.SHUTDOWN) {
@@ -551,10 +555,13 @@ final class ClientTransport<M> implements Transport<M> {
     }
   }
 
-  /** Runs on the callback executor. */
-  private void deliver(Call<M> call, Ending ending, M response, Throwable cause) {
+  /** Runs on the callback executor: hands the ending recorded in {@code call} to its state machine. */
+  void deliver(Call<M> call) {
+    M response = call.response;
+    call.response = null;
+    Throwable cause = call.cause;
     try {
-      switch (ending) {
+      switch (call.ending) {
         case RESPONSE:
           call.machine.process(call.msgId, response);
           break;

@@ -47,6 +47,8 @@ import java.util.function.Consumer;
 public final class Connection {
   /** Cumulations larger than this chain reads as components instead of copying them into one buffer. */
   static final int COMPOSE_THRESHOLD = 256 * 1024;
+  /** Outbound composites of at most this many components are written as their components. */
+  static final int MAX_SPLIT_COMPONENTS = 4;
 
   private final Channel channel;
   private final PacketCodec codec;
@@ -188,7 +190,39 @@ public final class Connection {
 
   private void writeFramed(ByteBuf buf) {
     bytesOut += buf.readableBytes();
+    if (buf instanceof CompositeByteBuf && writeComponents((CompositeByteBuf) buf)) {
+      return;
+    }
     channel.write(buf);
+  }
+
+  /**
+   * Writes a small composite (a message codec's header in front of a payload slice) as its components. A composite
+   * handed to the socket is gathered through {@code nioBuffers()}, which allocates a {@code ByteBuffer[]} and two
+   * {@code ByteBuffer}s per component on every write; its components themselves are plain buffers the socket writes
+   * from their memory addresses. Takes ownership of {@code composite} when it returns true; returns false (and does
+   * nothing) when the composite is not a whole run of whole components.
+   */
+  private boolean writeComponents(CompositeByteBuf composite) {
+    int n = composite.numComponents();
+    if (n > MAX_SPLIT_COMPONENTS || composite.readerIndex() != 0 || composite.writerIndex() != composite.capacity()) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      // The buffer that was added, when it spanned its whole capacity (else a slice made once): no allocation.
+      int length = (i + 1 < n ? composite.toByteIndex(i + 1) : composite.capacity()) - composite.toByteIndex(i);
+      if (composite.internalComponent(i).readableBytes() != length) {
+        return false;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      ByteBuf c = composite.internalComponent(i);
+      if (c.isReadable()) {
+        channel.write(c.retain());
+      }
+    }
+    composite.release();
+    return true;
   }
 
   /** Graceful close: stop accepting sends, write out the queue, then close the channel. */

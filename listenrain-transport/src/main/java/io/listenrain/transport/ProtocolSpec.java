@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  *   <tr><td>channel generator per key</td><td>dials the key's endpoints in order (failover), once per attempt</td></tr>
  *   <tr><td>packet queue per connection</td><td>{@code PacketQueues.bounded(PacketQueues.DEFAULT_CAPACITY)}</td></tr>
  *   <tr><td>callback executor</td><td>{@link CallbackExecutors#defaultExecutor()}</td></tr>
- *   <tr><td>state machine pool per transport</td><td>{@link StateMachinePools#concurrent()}</td></tr>
+ *   <tr><td>state machine pool per transport</td><td>{@link StateMachinePools#striped()}</td></tr>
  *   <tr><td>ticker / timer tick</td><td>{@link Ticker#system()} / 10 ms</td></tr>
  *   <tr><td>reconnect backoff</td><td>{@link ReconnectPolicy#defaults()}</td></tr>
  *   <tr><td>preface</td><td>none (the server protocol is a port-sharing fallback)</td></tr>
@@ -221,7 +221,7 @@ public final class ProtocolSpec<M> {
     private Function<TransportKey, ChannelGenerator> channelGenerators;
     private Supplier<PacketQueue> packetQueues = () -> PacketQueues.bounded(PacketQueues.DEFAULT_CAPACITY);
     private Executor executor = CallbackExecutors.defaultExecutor();
-    private Supplier<StateMachinePool<M>> stateMachinePools = StateMachinePools::concurrent;
+    private Supplier<StateMachinePool<M>> stateMachinePools = StateMachinePools::striped;
     private Ticker ticker = Ticker.system();
     private Duration tickInterval = Duration.ofMillis(10);
     private ReconnectPolicy backoff = ReconnectPolicy.defaults();

@@ -7,8 +7,8 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One accepted connection of a native server: decodes requests on the I/O thread, in order, and hands each to the
@@ -24,6 +24,10 @@ final class ServerConnection<M> implements PacketHandler {
   private final MessageCodec<M> codec;
   private final ServerRouter<M> router;
   private final Executor executor;
+  @SuppressWarnings("rawtypes") // A field updater of a generic class is created from the raw class.
+  private static final AtomicIntegerFieldUpdater<ServerConnection.Response> ANSWERED =
+      AtomicIntegerFieldUpdater.newUpdater(ServerConnection.Response.class, "answered");
+
   private final AtomicInteger outstanding = new AtomicInteger();
   private volatile boolean draining;
   final ConnectionWatchdog watchdog;
@@ -63,16 +67,9 @@ final class ServerConnection<M> implements PacketHandler {
     }
     outstanding.incrementAndGet();
     server.requests.increment();
-    Response response = new Response(conn, msgId);
+    Response response = new Response(conn, msgId, message);
     try {
-      executor.execute(() -> {
-        try {
-          router.route(response, msgId, message);
-        } catch (Throwable t) {
-          LOG.log(Level.WARNING, "router threw on msgId " + msgId, t);
-          response.abandon(); // unanswered for good: it must not hold a graceful close open
-        }
-      });
+      executor.execute(response); // routes the request
     } catch (RejectedExecutionException e) {
       LOG.log(Level.WARNING, "callback executor rejected a request; dropping msgId " + msgId, e);
       ReferenceCountUtil.release(message);
@@ -99,14 +96,38 @@ final class ServerConnection<M> implements PacketHandler {
     }
   }
 
-  final class Response implements ServerResponse<M> {
+  /**
+   * The answer to one request, and also the task that routes the request on the callback executor (one object per
+   * request instead of a response, a closure and an atomic flag).
+   */
+  final class Response implements ServerResponse<M>, Runnable {
     private final Connection conn;
     private final long msgId;
-    private final AtomicBoolean answered = new AtomicBoolean();
+    /** The request until {@link #run} hands it to the router. */
+    private M request;
+    /** 0 until answered or abandoned, then 1; changed only through {@link #ANSWERED}. */
+    volatile int answered;
 
-    Response(Connection conn, long msgId) {
+    Response(Connection conn, long msgId, M request) {
       this.conn = conn;
       this.msgId = msgId;
+      this.request = request;
+    }
+
+    @Override
+    public void run() {
+      M message = request;
+      request = null;
+      try {
+        router.route(this, msgId, message);
+      } catch (Throwable t) {
+        LOG.log(Level.WARNING, "router threw on msgId " + msgId, t);
+        abandon(); // unanswered for good: it must not hold a graceful close open
+      }
+    }
+
+    private boolean markAnswered() {
+      return ANSWERED.compareAndSet(this, 0, 1);
     }
 
     @Override
@@ -116,7 +137,7 @@ final class ServerConnection<M> implements PacketHandler {
 
     @Override
     public void send(M reply) {
-      if (!answered.compareAndSet(false, true)) {
+      if (!markAnswered()) {
         ReferenceCountUtil.release(reply);
         throw new IllegalStateException("msgId " + msgId + " was already answered");
       }
@@ -131,8 +152,14 @@ final class ServerConnection<M> implements PacketHandler {
         } finally {
           ReferenceCountUtil.release(reply);
         }
-        conn.send(payload);
+        // Counted before the bytes can reach the client: a client that has its response sees it in the stats.
         server.responses.increment();
+        try {
+          conn.send(payload);
+        } catch (RuntimeException e) {
+          server.responses.decrement();
+          throw e;
+        }
       } finally {
         watchdog.answered();
         outstanding.decrementAndGet();
@@ -141,7 +168,7 @@ final class ServerConnection<M> implements PacketHandler {
     }
 
     void abandon() {
-      if (answered.compareAndSet(false, true)) {
+      if (markAnswered()) {
         watchdog.answered();
         outstanding.decrementAndGet();
         maybeClose();
@@ -150,7 +177,7 @@ final class ServerConnection<M> implements PacketHandler {
 
     @Override
     public boolean isAnswered() {
-      return answered.get();
+      return answered != 0;
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.codec.PacketCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +106,51 @@ public abstract class AbstractConnectionTest {
     for (int i = 0; i < n; i++) {
       assertThat(new String(server.packets.get(i), StandardCharsets.US_ASCII)).isEqualTo("packet-" + i);
     }
+  }
+
+  @Test
+  void compositePayloadsArriveByteExactWhateverTheirShape() throws Exception {
+    ChannelPair p = pair(ChannelOptions.defaults());
+    RecordingPacketHandler server = new RecordingPacketHandler();
+    Connection.open(p.server, CODEC, PacketQueues.bounded(64), server);
+    Connection client = Connection.open(p.client, CODEC, PacketQueues.bounded(64), new RecordingPacketHandler());
+    List<byte[]> expected = new ArrayList<>();
+    // Header + body, as a message codec builds them: written as components.
+    CompositeByteBuf two = client.alloc().compositeDirectBuffer(2);
+    ByteBuf body = ascii(client, "body-of-the-message");
+    two.addComponent(true, ascii(client, "hdr:"));
+    two.addComponent(true, body.retainedSlice(5, 9));
+    body.release(); // the slice holds the body now
+    expected.add("hdr:of-the-me".getBytes(StandardCharsets.US_ASCII));
+    // Partly read already: written whole, from its reader index.
+    CompositeByteBuf read = client.alloc().compositeBuffer(2);
+    read.addComponents(true, ascii(client, "skip"), ascii(client, "kept"));
+    read.skipBytes(4);
+    expected.add("kept".getBytes(StandardCharsets.US_ASCII));
+    // An empty component in the middle, and more components than are split.
+    CompositeByteBuf many = client.alloc().compositeBuffer(8);
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < Connection.MAX_SPLIT_COMPONENTS + 2; i++) {
+      many.addComponent(true, ascii(client, i == 1 ? "" : "c" + i));
+      all.append(i == 1 ? "" : "c" + i);
+    }
+    expected.add(all.toString().getBytes(StandardCharsets.US_ASCII));
+    CompositeByteBuf withEmpty = client.alloc().compositeBuffer(3);
+    withEmpty.addComponents(true, ascii(client, "a"), ascii(client, ""), ascii(client, "b"));
+    expected.add("ab".getBytes(StandardCharsets.US_ASCII));
+    client.send(two);
+    client.send(read);
+    client.send(many);
+    client.send(withEmpty);
+    awaitPackets(server, expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(new String(server.packets.get(i), StandardCharsets.US_ASCII))
+          .isEqualTo(new String(expected.get(i), StandardCharsets.US_ASCII));
+    }
+    assertThat(two.refCnt()).isZero();
+    assertThat(read.refCnt()).isZero();
+    assertThat(many.refCnt()).isZero();
+    assertThat(withEmpty.refCnt()).isZero();
   }
 
   @Test

@@ -100,7 +100,16 @@ public final class CellRunner {
     }
   }
 
-  private static String describe(Throwable t) {
+  /** The failure and, when it has one, its root cause (a gRPC status usually wraps the transport's reason). */
+  static String describe(Throwable t) {
+    Throwable root = t;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 16; depth++) {
+      root = root.getCause();
+    }
+    return root == t ? oneLine(t) : oneLine(t) + "; cause: " + oneLine(root);
+  }
+
+  private static String oneLine(Throwable t) {
     String m = t.getMessage();
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
   }

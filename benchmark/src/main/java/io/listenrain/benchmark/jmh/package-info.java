@@ -10,8 +10,10 @@
  * </pre>
  *
  * One class per component measured, named {@code <Component>Benchmark}, each releasing every buffer it allocates so
- * that {@code -prof gc} reports the component's own allocation. The planned neighbours, one class each as their
- * components land: gRPC frame and metadata encoding in the bridge ({@code GrpcFrameBenchmark}), timer schedule and
- * cancel ({@code TimerBenchmark}), and state-machine lookup by message id ({@code StateMachinePoolBenchmark}).
+ * that {@code -prof gc} reports the component's own allocation: {@code PacketCodecBenchmark},
+ * {@code DeadlineTimerBenchmark}, {@code StateMachinePoolBenchmark}, and the end-to-end
+ * {@code NativeEchoBenchmark} (heap per native call, both sides). The gRPC bridge's package-private frame layer is
+ * measured from its own package, {@code io.listenrain.grpc}, in this module ({@code GrpcFrameBenchmark},
+ * {@code MetadataCodecBenchmark}). Figures and the commands: {@code docs/BENCHMARKS.md}.
  */
 package io.listenrain.benchmark.jmh;

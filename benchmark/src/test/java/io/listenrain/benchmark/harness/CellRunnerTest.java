@@ -129,6 +129,16 @@ class CellRunnerTest {
   }
 
   @Test
+  void aWrappedFailureIsDescribedWithItsRootCause() throws Exception {
+    CellResult r = run(contender((p, l) -> l.onFailure(new IllegalStateException("connection closed",
+        new RuntimeException("wrapper", new java.io.IOException("Connection reset by peer"))))), 2,
+        Duration.ofSeconds(5));
+    assertThat(r.failed()).isEqualTo(2);
+    assertThat(r.firstFailure())
+        .isEqualTo("IllegalStateException: connection closed; cause: IOException: Connection reset by peer");
+  }
+
+  @Test
   void callsStillOutstandingWhenTheDrainTimesOutCountAsFailed() throws Exception {
     ConcurrentLinkedQueue<CallListener> swallowed = new ConcurrentLinkedQueue<>();
     CellResult r = run(contender((p, l) -> swallowed.add(l)), 5, Duration.ofMillis(50));
