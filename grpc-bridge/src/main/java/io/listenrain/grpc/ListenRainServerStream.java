@@ -33,6 +33,8 @@ final class ListenRainServerStream extends AbstractServerStream {
   final OutboundFlowController.StreamState out;
   final InboundFlowController.StreamFlow in;
   boolean finished;
+  /** Reset by the client while the application side had not closed it: still counted against the concurrency limit. */
+  boolean holdsSlot;
 
   ListenRainServerStream(ListenRainServerTransport transport, int id, String authority, Attributes attributes,
       StatsTraceContext ctx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize,
