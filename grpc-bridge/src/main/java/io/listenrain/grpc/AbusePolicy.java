@@ -56,6 +56,7 @@ final class AbusePolicy {
   private int consecutiveEmptyData;
   private long tinyCredit;
   private int tinyEarnedBytes;
+  private volatile int peakQueuedAtReply;
 
   AbusePolicy(TransportConfig config, LongSupplier ticker) {
     this.maxRstPerWindow = config.maxRstPerWindow;
@@ -123,6 +124,7 @@ final class AbusePolicy {
    * @throws PeerAbuseException with ENHANCE_YOUR_CALM at {@code maxQueuedReplies}
    */
   void reply(int queuedFrames) {
+    peakQueuedAtReply = Math.max(peakQueuedAtReply, queuedFrames);
     if (queuedFrames >= maxQueuedReplies) {
       throw new PeerAbuseException(Wire.ENHANCE_YOUR_CALM, "too_many_queued_replies: " + queuedFrames
           + " frames wait for a peer that does not read");
@@ -131,5 +133,10 @@ final class AbusePolicy {
 
   int maxQueuedReplies() {
     return maxQueuedReplies;
+  }
+
+  /** The most frames ever found queued when the peer asked for a reply (a test observes it from another thread). */
+  int peakQueuedAtReply() {
+    return peakQueuedAtReply;
   }
 }

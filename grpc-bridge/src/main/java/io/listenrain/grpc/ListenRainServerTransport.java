@@ -91,6 +91,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private ScheduledFuture<?> lingerFuture;
   private ScheduledFuture<?> handshakeTimer;
   private final AbusePolicy abuse;
+  /** Why this end dropped the peer, if it did; for tests. */
+  volatile RuntimeException misbehaviour;
+  /** Completed with the close cause ({@code null} for a clean close) when the connection has closed; for tests. */
+  final java.util.concurrent.CompletableFuture<Throwable> closeCause = new java.util.concurrent.CompletableFuture<>();
   private HandshakeCodec codec;
   /** Streams the client reset whose application side has not closed them yet: they keep their concurrency slot. */
   private int cancelledHoldingSlots;
@@ -231,6 +235,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void connectionClosed(Connection connection, Throwable cause) {
     closed = true;
+    closeCause.complete(cause);
     Status s = Status.UNAVAILABLE.withDescription("connection closed").withCause(cause);
     for (ListenRainServerStream st : new ArrayList<>(streams.values())) {
       finishStream(st);
@@ -423,6 +428,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void packetReceived(Connection connection, ByteBuf packet) {
     try {
+      if (misbehaviour != null) {
+        return; // dropping the peer: what it sends after the offence is not even parsed
+      }
       if (keepAlive != null) {
         keepAlive.onDataReceived();
       }
@@ -453,6 +461,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     closeStarted = true;
+    misbehaviour = e;
     Connection c = conn;
     if (!channel.isWritable()) {
       c.abort(e);
@@ -629,6 +638,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     } catch (GrpcProtocolException e) {
       payload.release();
       throw e;
+    }
+    if (n == 0 && !endStream) {
+      payload.release(); // carries nothing; grpc-java's deframer mishandles empty buffers in a row
+      return;
     }
     s.transportState().data(payload, endStream);
   }
