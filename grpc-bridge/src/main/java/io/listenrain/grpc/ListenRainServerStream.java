@@ -90,6 +90,23 @@ final class ListenRainServerStream extends AbstractServerStream {
     return n == all.length ? all : Arrays.copyOf(kept, n);
   }
 
+  /**
+   * grpc-java inflates a compressed request lazily, while the application thread parses it, so its deframer's
+   * RESOURCE_EXHAUSTED ("Decompressed gRPC message exceeds maximum size") surfaces as an application error: the call
+   * is closed UNKNOWN with that status as the cause, which is never sent. The client must learn the real reason (a
+   * compression bomb is its message being too large), so that case, and only that one, goes out as the cause's
+   * status.
+   */
+  static Status sizeLimitBehindUnknown(Status status) {
+    if (status.getCode() == Status.Code.UNKNOWN && status.getCause() != null) {
+      Status cause = Status.fromThrowable(status.getCause());
+      if (cause.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        return cause;
+      }
+    }
+    return status;
+  }
+
   /** Inbound state, on the I/O thread. */
   final class State extends AbstractServerStream.TransportState {
     State(int maxMessageSize, StatsTraceContext ctx, TransportTracer tracer) {
@@ -145,7 +162,8 @@ final class ListenRainServerStream extends AbstractServerStream {
     @Override
     public void writeTrailers(Metadata trailers, boolean headersSent, Status status) {
       byte[][] md = serializeTrailers(trailers);
-      transport.commands(() -> transport.writeTrailers(ListenRainServerStream.this, status, md));
+      Status sent = sizeLimitBehindUnknown(status);
+      transport.commands(() -> transport.writeTrailers(ListenRainServerStream.this, sent, md));
     }
 
     @Override
