@@ -469,7 +469,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     send(FrameWriter.goAway(alloc, lastStreamId, errorCode, e.getMessage()));
     c.close();
-    scheduler.schedule(() -> c.abort(e), GOAWAY_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    scheduler.schedule(() -> runOnLoop(() -> c.abort(e)), GOAWAY_LINGER_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** The client reset {@code s} while its handler may still run: it keeps its slot until the application closes it. */
