@@ -101,14 +101,15 @@ class ServerAbuseTest {
     await(() -> transports.size() == 1);
     ListenRainServerTransport victim = hostileTransport(0);
 
+    assertThat(echo("warm").getPayload().toStringUtf8()).isEqualTo("warm"); // connected before the attack
     pool = Executors.newSingleThreadExecutor();
     AtomicBoolean attacking = new AtomicBoolean(true);
     AtomicInteger served = new AtomicInteger();
     Future<?> normal = pool.submit(() -> {
-      while (attacking.get()) {
+      do {
         assertThat(echo("hi").getPayload().toStringUtf8()).isEqualTo("hi");
         served.incrementAndGet();
-      }
+      } while (attacking.get());
       return null;
     });
 
