@@ -451,8 +451,8 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   }
 
   void writeData(ListenRainClientStream stream, ByteBuf buf, boolean endOfStream) {
-    if (stream.finished || outbound == null) {
-      buf.release();
+    if (stream.finished || outbound == null || (!endOfStream && !buf.isReadable())) {
+      buf.release(); // an empty DATA frame without END_STREAM says nothing, and servers police them
       return;
     }
     outbound.enqueueData(stream.out, buf, endOfStream);

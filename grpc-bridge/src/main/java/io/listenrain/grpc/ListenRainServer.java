@@ -94,7 +94,7 @@ final class ListenRainServer implements InternalServer {
       if (nativeProtocols.isEmpty()) {
         grpc.serve(ch);
       } else {
-        ProtocolSniffer.serve(ch, all);
+        ProtocolSniffer.serve(ch, all, config.handshakeTimeoutNanos);
       }
     });
   }

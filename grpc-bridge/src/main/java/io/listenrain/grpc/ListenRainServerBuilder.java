@@ -219,6 +219,81 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
+  /**
+   * Rapid-reset budget (CVE-2023-44487): a connection whose resets exceed {@code maxRstStream} within
+   * {@code secondsPerWindow} seconds gets GOAWAY(ENHANCE_YOUR_CALM, "too_many_resets") and is closed; its calls fail
+   * UNAVAILABLE. Resets the client sends count, and so do those the server sends because of what the client sent
+   * (streams refused over the concurrency limit or for oversized metadata, requests that cannot be deframed:
+   * MadeYouReset, CVE-2025-55163). Default 1,000 per 10 s; {@code maxRstStream == 0} turns the budget off. Same
+   * signature as grpc-netty's opt-in knob, but on by default here.
+   */
+  public ListenRainServerBuilder maxRstFramesPerWindow(int maxRstStream, int secondsPerWindow) {
+    if (maxRstStream < 0) {
+      throw new IllegalArgumentException("maxRstStream must be non-negative: " + maxRstStream);
+    }
+    if (secondsPerWindow <= 0) {
+      throw new IllegalArgumentException("secondsPerWindow must be positive: " + secondsPerWindow);
+    }
+    config.maxRstPerWindow = maxRstStream;
+    config.rstWindowNanos = TimeUnit.SECONDS.toNanos(secondsPerWindow);
+    return this;
+  }
+
+  /**
+   * The most frames that may wait in a connection's outbound queue when the client triggers another automatic
+   * reply (PING ACK, SETTINGS ACK, RST): a client that floods such frames and does not read its replies is then
+   * dropped (GOAWAY(ENHANCE_YOUR_CALM) if the socket still takes bytes; otherwise closed at once). Default 10,000.
+   */
+  public ListenRainServerBuilder maxQueuedControlReplies(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max queued control replies must be positive: " + max);
+    }
+    config.maxQueuedReplies = max;
+    return this;
+  }
+
+  /**
+   * Empty DATA frames without END_STREAM a client may send in a row (CVE-2019-9518); the next one closes the
+   * connection with GOAWAY(PROTOCOL_ERROR). Default 2, as Netty.
+   */
+  public ListenRainServerBuilder maxConsecutiveEmptyDataFrames(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max consecutive empty DATA frames must be non-negative: " + max);
+    }
+    config.maxConsecutiveEmptyData = max;
+    return this;
+  }
+
+  /**
+   * Burst of DATA fragments under 5 bytes (shorter than a gRPC message prefix) a connection may send; each such
+   * fragment spends one credit and every 256 bytes of DATA earn one back, up to this burst. Past it the connection
+   * closes with GOAWAY(PROTOCOL_ERROR). Default 1,024. Whole messages are never that small, so only a sender that
+   * splits messages into crumbs (to burn the server's CPU and per-fragment memory) reaches it.
+   */
+  public ListenRainServerBuilder maxTinyDataFrames(int burst) {
+    if (burst < 0) {
+      throw new IllegalArgumentException("max tiny DATA frames must be non-negative: " + burst);
+    }
+    config.maxTinyDataFrames = burst;
+    return this;
+  }
+
+  /**
+   * A connection must deliver the 8-byte preface and its first SETTINGS frame within this time after it is
+   * accepted (after TLS, and also while a port shared with native protocols is still telling them apart), else it is
+   * closed without a reply (slowloris). Before that it may make the server buffer at most a 1 KiB first frame.
+   * Default 20 s.
+   */
+  @Override
+  public ListenRainServerBuilder handshakeTimeout(long timeout, TimeUnit unit) {
+    if (timeout <= 0) {
+      throw new IllegalArgumentException("handshake timeout must be positive: " + timeout);
+    }
+    config.handshakeTimeoutNanos = unit.toNanos(timeout);
+    delegate.handshakeTimeout(timeout, unit);
+    return this;
+  }
+
   /** The receive window per stream and per connection, in bytes (default 1 MiB). */
   public ListenRainServerBuilder flowControlWindow(int bytes) {
     if (bytes <= 0) {

@@ -33,6 +33,8 @@ final class ListenRainServerStream extends AbstractServerStream {
   final OutboundFlowController.StreamState out;
   final InboundFlowController.StreamFlow in;
   boolean finished;
+  /** Reset by the client while the application side had not closed it: still counted against the concurrency limit. */
+  boolean holdsSlot;
 
   ListenRainServerStream(ListenRainServerTransport transport, int id, String authority, Attributes attributes,
       StatsTraceContext ctx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize,
@@ -86,6 +88,23 @@ final class ListenRainServerStream extends AbstractServerStream {
       kept[n++] = all[i + 1];
     }
     return n == all.length ? all : Arrays.copyOf(kept, n);
+  }
+
+  /**
+   * grpc-java inflates a compressed request lazily, while the application thread parses it, so its deframer's
+   * RESOURCE_EXHAUSTED ("Decompressed gRPC message exceeds maximum size") surfaces as an application error: the call
+   * is closed UNKNOWN with that status as the cause, which is never sent. The client must learn the real reason (a
+   * compression bomb is its message being too large), so that case, and only that one, goes out as the cause's
+   * status.
+   */
+  static Status sizeLimitBehindUnknown(Status status) {
+    if (status.getCode() == Status.Code.UNKNOWN && status.getCause() != null) {
+      Status cause = Status.fromThrowable(status.getCause());
+      if (cause.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        return cause;
+      }
+    }
+    return status;
   }
 
   /** Inbound state, on the I/O thread. */
@@ -143,7 +162,8 @@ final class ListenRainServerStream extends AbstractServerStream {
     @Override
     public void writeTrailers(Metadata trailers, boolean headersSent, Status status) {
       byte[][] md = serializeTrailers(trailers);
-      transport.commands(() -> transport.writeTrailers(ListenRainServerStream.this, status, md));
+      Status sent = sizeLimitBehindUnknown(status);
+      transport.commands(() -> transport.writeTrailers(ListenRainServerStream.this, sent, md));
     }
 
     @Override

@@ -22,7 +22,6 @@ import io.grpc.internal.SharedResourceHolder;
 import io.grpc.internal.StatsTraceContext;
 import io.grpc.internal.TransportTracer;
 import io.listenrain.channel.Channel;
-import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.transport.Connection;
 import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.PacketHandler;
@@ -49,6 +48,12 @@ import javax.net.ssl.SSLSession;
 final class ListenRainServerTransport implements ServerTransport, PacketHandler, FrameReader.Listener {
   /** How long an idle connection stays open after GOAWAY for the client to close it first (see maybeCloseIdle). */
   static final long GOAWAY_LINGER_MILLIS = 1_000;
+  /**
+   * The longest a call the client reset keeps its concurrency slot while its application side has not closed it:
+   * 10 s. Cancel-then-open therefore cannot run more than {@code maxConcurrentCallsPerConnection} handlers at once
+   * unless handlers outlive this bound after their call was cancelled.
+   */
+  static final long CANCELLED_SLOT_HOLD_MILLIS = 10_000;
 
   private final Channel channel;
   private final TransportConfig config;
@@ -84,6 +89,15 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private ScheduledFuture<?> maxAgeFuture;
   private ScheduledFuture<?> graceFuture;
   private ScheduledFuture<?> lingerFuture;
+  private ScheduledFuture<?> handshakeTimer;
+  private final AbusePolicy abuse;
+  /** Why this end dropped the peer, if it did; for tests. */
+  volatile RuntimeException misbehaviour;
+  /** Completed with the close cause ({@code null} for a clean close) when the connection has closed; for tests. */
+  final java.util.concurrent.CompletableFuture<Throwable> closeCause = new java.util.concurrent.CompletableFuture<>();
+  private HandshakeCodec codec;
+  /** Streams the client reset whose application side has not closed them yet: they keep their concurrency slot. */
+  private int cancelledHoldingSlots;
 
   ListenRainServerTransport(Channel channel, TransportConfig config,
       List<? extends ServerStreamTracer.Factory> tracerFactories) {
@@ -101,6 +115,12 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     this.commandQueue = new CommandQueue(loop, this::writePending);
     this.inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     this.outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
+    this.abuse = new AbusePolicy(config, System::nanoTime);
+  }
+
+  /** The abuse budgets of this connection, for tests. */
+  AbusePolicy abusePolicy() {
+    return abuse;
   }
 
   ByteBufAllocator alloc() {
@@ -111,10 +131,25 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   void start(ServerTransportListener listener) {
     runOnLoop(() -> {
       this.listener = listener;
-      conn = Connection.open(new PrefaceChannel(channel), new LengthPrefixedPacketCodec(config.maxPacketLength()),
+      codec = new HandshakeCodec(config.maxPacketLength());
+      conn = Connection.open(new PrefaceChannel(channel), codec,
           PacketQueues.bounded(config.outboundQueueCapacity), this);
+      if (peer == null && !closed) {
+        handshakeTimer = loop.schedule(this::handshakeTimedOut, config.handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
+      }
       send(FrameWriter.settings(alloc, config.localSettings()));
+      if (config.serverTransportCreated != null) {
+        config.serverTransportCreated.accept(this);
+      }
     });
+  }
+
+  /** The preface and first SETTINGS did not arrive in time (slowloris): drop the connection without a word. */
+  private void handshakeTimedOut() {
+    if (peer == null && !closed) {
+      conn.abort(new HandshakeTimeoutException("no preface and SETTINGS within "
+          + TimeUnit.NANOSECONDS.toMillis(config.handshakeTimeoutNanos) + " ms"));
+    }
   }
 
   void commands(Runnable command) {
@@ -200,6 +235,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void connectionClosed(Connection connection, Throwable cause) {
     closed = true;
+    closeCause.complete(cause);
     Status s = Status.UNAVAILABLE.withDescription("connection closed").withCause(cause);
     for (ListenRainServerStream st : new ArrayList<>(streams.values())) {
       finishStream(st);
@@ -219,6 +255,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     if (lingerFuture != null) {
       lingerFuture.cancel(false);
+    }
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
     }
     if (!terminated) {
       terminated = true;
@@ -276,6 +315,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   }
 
   void writeTrailers(ListenRainServerStream s, Status status, byte[][] md) {
+    releaseSlot(s);
     if (s.finished) {
       return;
     }
@@ -305,6 +345,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   }
 
   void cancelOnLoop(ListenRainServerStream s, Status status, int errorCode) {
+    releaseSlot(s);
     if (s.finished) {
       return;
     }
@@ -316,6 +357,12 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   void deframeFailed(ListenRainServerStream s, Status status) {
     runOnLoop(() -> {
       if (s.finished) {
+        return;
+      }
+      try {
+        abuse.reset(); // a reset we send because of what the peer sent (MadeYouReset)
+      } catch (PeerAbuseException e) {
+        misbehaved(e);
         return;
       }
       // Best effort: tell the client why, then reset.
@@ -381,6 +428,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void packetReceived(Connection connection, ByteBuf packet) {
     try {
+      if (misbehaviour != null) {
+        return; // dropping the peer: what it sends after the offence is not even parsed
+      }
       if (keepAlive != null) {
         keepAlive.onDataReceived();
       }
@@ -389,13 +439,55 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       }
       reader.read(packet, this);
     } catch (GrpcProtocolException e) {
-      if (!closeStarted) {
-        send(FrameWriter.goAway(alloc, lastStreamId, Wire.PROTOCOL_ERROR, e.getMessage()));
-        closeStarted = true;
-        conn.close();
-      }
+      misbehaved(Wire.PROTOCOL_ERROR, e);
+    } catch (PeerAbuseException e) {
+      misbehaved(e);
     } finally {
       packet.release();
+    }
+  }
+
+  private void misbehaved(PeerAbuseException e) {
+    misbehaved(e.errorCode(), e);
+  }
+
+  /**
+   * The peer broke the protocol or a budget: GOAWAY with {@code errorCode}, then close. A peer that does not read
+   * could hold a graceful close open forever, so the connection is aborted at once if it cannot be written to, and
+   * after {@link #GOAWAY_LINGER_MILLIS} otherwise.
+   */
+  private void misbehaved(int errorCode, RuntimeException e) {
+    if (closeStarted || conn == null) {
+      return;
+    }
+    closeStarted = true;
+    misbehaviour = e;
+    Connection c = conn;
+    if (!channel.isWritable()) {
+      c.abort(e);
+      return;
+    }
+    send(FrameWriter.goAway(alloc, lastStreamId, errorCode, e.getMessage()));
+    c.close();
+    scheduler.schedule(() -> runOnLoop(() -> c.abort(e)), GOAWAY_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** The client reset {@code s} while its handler may still run: it keeps its slot until the application closes it. */
+  private void holdSlot(ListenRainServerStream s) {
+    if (config.maxConcurrentStreams == Integer.MAX_VALUE) {
+      return; // no limit to bypass
+    }
+    s.holdsSlot = true;
+    cancelledHoldingSlots++;
+    // An application that never closes a cancelled call (a unary call reset before its request ended never reaches
+    // its handler) must not shrink the connection for good: the slot comes back after this bound at the latest.
+    scheduler.schedule(() -> commands(() -> releaseSlot(s)), CANCELLED_SLOT_HOLD_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void releaseSlot(ListenRainServerStream s) {
+    if (s.holdsSlot) {
+      s.holdsSlot = false;
+      cancelledHoldingSlots--;
     }
   }
 
@@ -408,11 +500,16 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
 
   @Override
   public void settings(Settings settings) {
+    abuse.reply(conn.queueDepth());
     send(FrameWriter.settingsAck(alloc));
     if (peer != null) {
       return;
     }
     peer = settings;
+    codec.handshakeDone();
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
     outbound.applyPeerSettings(settings);
     SSLSession session = channel.sslSession().orElse(null);
     Attributes attrs = Attributes.newBuilder()
@@ -485,12 +582,14 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     lastStreamId = streamId;
-    if (streams.size() >= config.maxConcurrentStreams) {
+    if (streams.size() + cancelledHoldingSlots >= config.maxConcurrentStreams) {
+      abuse.reset();
       send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
       return;
     }
     long size = MetadataCodec.size(metadata);
     if (size > config.maxInboundMetadataSize) {
+      abuse.reset();
       send(FrameWriter.trailers(alloc, streamId, Status.Code.RESOURCE_EXHAUSTED.value(),
           "Request metadata size exceeded (" + size + " > " + config.maxInboundMetadataSize + ")", new byte[0][]));
       return;
@@ -523,6 +622,12 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   public void data(int streamId, ByteBuf payload, boolean endStream) {
     ListenRainServerStream s = streams.get(streamId);
     int n = payload.readableBytes();
+    try {
+      abuse.data(n, endStream);
+    } catch (PeerAbuseException e) {
+      payload.release();
+      throw e;
+    }
     if (s == null) {
       payload.release();
       inbound.receivedForClosedStream(n);
@@ -534,6 +639,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       payload.release();
       throw e;
     }
+    if (n == 0 && !endStream) {
+      payload.release(); // carries nothing; grpc-java's deframer mishandles empty buffers in a row
+      return;
+    }
     s.transportState().data(payload, endStream);
   }
 
@@ -544,11 +653,13 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
 
   @Override
   public void rst(int streamId, int errorCode) {
+    abuse.reset();
     ListenRainServerStream s = streams.get(streamId);
     if (s == null) {
       return;
     }
     finishStream(s);
+    holdSlot(s);
     s.transportState().transportReportStatus(Status.CANCELLED.withDescription("cancelled by the client"));
   }
 
@@ -583,6 +694,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       closeConnection();
       return;
     }
+    abuse.reply(conn.queueDepth());
     send(FrameWriter.ping(alloc, true, payload));
   }
 

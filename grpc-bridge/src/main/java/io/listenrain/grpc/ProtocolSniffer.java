@@ -6,6 +6,8 @@ import io.listenrain.channel.ForwardingChannel;
 import io.listenrain.protocol.ServerProtocol;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Lets several protocols share one listening address: reads an accepted channel's first bytes, offers them to each
@@ -22,15 +24,44 @@ final class ProtocolSniffer implements ChannelHandler {
   private ChannelHandler target;
   private boolean closed;
   private Throwable closeCause;
+  private ScheduledFuture<?> deadline;
 
   private ProtocolSniffer(Channel channel, List<ServerProtocol> protocols) {
     this.channel = channel;
     this.protocols = protocols;
   }
 
-  /** Starts sniffing an accepted, unstarted channel. */
+  /** Starts sniffing an accepted, unstarted channel, without a deadline. */
   static void serve(Channel channel, List<ServerProtocol> protocols) {
     channel.start(new ProtocolSniffer(channel, protocols));
+  }
+
+  /**
+   * Starts sniffing an accepted, unstarted channel; a channel that has not sent enough bytes to be recognised within
+   * {@code timeoutNanos} is aborted with a {@link HandshakeTimeoutException} (slowloris). The chosen protocol runs
+   * its own handshake deadline from then on.
+   */
+  static void serve(Channel channel, List<ServerProtocol> protocols, long timeoutNanos) {
+    ProtocolSniffer s = new ProtocolSniffer(channel, protocols);
+    channel.start(s);
+    channel.executor().execute(() -> {
+      if (!s.decided && !s.closed) {
+        s.deadline = channel.executor().schedule(s::timedOut, timeoutNanos, TimeUnit.NANOSECONDS);
+      }
+    });
+  }
+
+  private void timedOut() {
+    if (!decided && !closed) {
+      channel.abort(new HandshakeTimeoutException("no recognisable preface within the handshake timeout"));
+    }
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
   }
 
   @Override
@@ -79,6 +110,7 @@ final class ProtocolSniffer implements ChannelHandler {
       choose(fallback);
     } else {
       decided = true;
+      cancelDeadline();
       acc.release();
       acc = null;
       channel.abort(new GrpcProtocolException("no protocol on this address recognises the connection's preface"));
@@ -87,6 +119,7 @@ final class ProtocolSniffer implements ChannelHandler {
 
   private void choose(ServerProtocol p) {
     decided = true;
+    cancelDeadline();
     p.serve(new Replaying());
   }
 
@@ -112,6 +145,7 @@ final class ProtocolSniffer implements ChannelHandler {
     }
     closed = true;
     closeCause = cause;
+    cancelDeadline();
     if (!decided && acc != null) {
       acc.release();
       acc = null;

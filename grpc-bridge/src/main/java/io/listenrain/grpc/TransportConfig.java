@@ -38,6 +38,24 @@ final class TransportConfig implements Cloneable {
   long maxConnectionAgeNanos = Long.MAX_VALUE;
   long maxConnectionAgeGraceNanos = Long.MAX_VALUE;
 
+  // Server abuse budgets (AbusePolicy) and the handshake deadline.
+  /** Default handshake deadline: the preface and the first SETTINGS must arrive within 20 s of the accept. */
+  static final long DEFAULT_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+  /**
+   * Bytes a connection may send before its handshake completes: the 8-byte preface and a first frame of at most
+   * this many bytes (a SETTINGS frame is 46 bytes; a larger first frame is refused from its length alone).
+   */
+  static final int MAX_HANDSHAKE_FRAME = 1024;
+
+  int maxRstPerWindow = AbusePolicy.DEFAULT_MAX_RST_PER_WINDOW;
+  long rstWindowNanos = TimeUnit.SECONDS.toNanos(AbusePolicy.DEFAULT_RST_WINDOW_SECONDS);
+  int maxConsecutiveEmptyData = AbusePolicy.DEFAULT_MAX_CONSECUTIVE_EMPTY_DATA;
+  int maxTinyDataFrames = AbusePolicy.DEFAULT_MAX_TINY_DATA_FRAMES;
+  int maxQueuedReplies = AbusePolicy.DEFAULT_MAX_QUEUED_REPLIES;
+  long handshakeTimeoutNanos = DEFAULT_HANDSHAKE_TIMEOUT_NANOS;
+  /** Test hook: told of each server transport as it is created (I/O thread). {@code null} in production. */
+  java.util.function.Consumer<ListenRainServerTransport> serverTransportCreated;
+
   Settings localSettings() {
     return new Settings(maxFrameSize, flowControlWindow, flowControlWindow, maxConcurrentStreams,
         maxInboundMetadataSize);
