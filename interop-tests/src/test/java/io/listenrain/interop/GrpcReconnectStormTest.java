@@ -161,7 +161,9 @@ class GrpcReconnectStormTest {
       // rate (4 calls per second here); redialing on every call would mean ~4 dials per client per second.
       assertThat(outage.size()).as("dials while the server was down")
           .isLessThanOrEqualTo((int) (CLIENTS * (2 + outageSeconds)));
-      assertThat(perSecond).as("most dials in any second").isLessThanOrEqualTo(2 * CLIENTS);
+      // The loss wave and the first redial wave can fall in one second (2 × clients); redialing on every call would
+      // be 4 × clients per second.
+      assertThat(perSecond).as("most dials in any second").isLessThanOrEqualTo(5 * CLIENTS / 2);
       // Jitter (±20 % of 1 s) spreads the redial wave over hundreds of milliseconds instead of one instant.
       assertThat(waveSpreadMs).as("spread of the redial wave, ms").isGreaterThanOrEqualTo(100);
 
