@@ -747,6 +747,10 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     if (errorCode == Wire.REFUSED_STREAM) {
       status = Status.UNAVAILABLE.withDescription("stream refused by the server");
       progress = RpcProgress.REFUSED;
+    } else if (errorCode == Wire.CANCEL && goAwayReceived) {
+      // A server killed with shutdownNow (or at the end of its age grace) sends GOAWAY, then cancels what is left:
+      // the server went away under the call, which is UNAVAILABLE (retryable), not a cancellation of this call.
+      status = Status.UNAVAILABLE.withDescription("the server shut down with the call in progress");
     } else if (errorCode == Wire.CANCEL) {
       status = Status.CANCELLED.withDescription("stream cancelled by the server");
     } else {
