@@ -341,7 +341,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
     headers.discardAll(GrpcUtil.USER_AGENT_KEY);
     headers.put(GrpcUtil.USER_AGENT_KEY, userAgent);
-    return new ListenRainClientStream(this, method, headers, callOptions, ctx, tracer, config.maxFrameSize,
+    return new ListenRainClientStream(this, method, headers, callOptions, ctx, tracer,
         config.maxInboundMessageSize);
   }
 
