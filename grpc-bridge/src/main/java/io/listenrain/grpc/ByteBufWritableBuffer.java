@@ -9,8 +9,9 @@ import java.lang.ref.Reference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A gRPC {@link WritableBuffer} over a pooled {@link ByteBuf} of fixed capacity. The framer fills it, then hands it
- * to the stream sink, which {@linkplain #takeOver() takes the ByteBuf over}; {@link #release()} is for buffers never
+ * A gRPC {@link WritableBuffer} over a pooled {@link ByteBuf} of fixed capacity, with
+ * {@link FrameWriter#DATA_HEADROOM} free bytes in front of the data so that the packet length and DATA header are
+ * written in place when the buffer goes out as one frame. The framer fills it, then hands it to the stream sink, which {@linkplain #takeOver() takes the ByteBuf over}; {@link #release()} is for buffers never
  * handed over (the framer's {@code dispose}).
  *
  * <h2>Abandoned buffers (client streams)</h2>
@@ -138,7 +139,11 @@ final class ByteBufWritableBuffer implements WritableBuffer {
   static WritableBufferAllocator allocator(ByteBufAllocator alloc, boolean reclaimable) {
     return capacityHint -> {
       int cap = Math.min(MAX_CAPACITY, Math.max(MIN_CAPACITY, capacityHint));
-      return new ByteBufWritableBuffer(alloc.buffer(cap, cap), reclaimable);
+      // Room in front for the packet length and the DATA header, written in place when the buffer is sent.
+      int headroom = FrameWriter.DATA_HEADROOM;
+      ByteBuf buf = alloc.buffer(headroom + cap, headroom + cap);
+      buf.setIndex(headroom, headroom);
+      return new ByteBufWritableBuffer(buf, reclaimable);
     };
   }
 }

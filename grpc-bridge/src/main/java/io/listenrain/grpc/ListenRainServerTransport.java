@@ -22,7 +22,6 @@ import io.grpc.internal.SharedResourceHolder;
 import io.grpc.internal.StatsTraceContext;
 import io.grpc.internal.TransportTracer;
 import io.listenrain.channel.Channel;
-import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.transport.Connection;
 import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.PacketHandler;
@@ -111,7 +110,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   void start(ServerTransportListener listener) {
     runOnLoop(() -> {
       this.listener = listener;
-      conn = Connection.open(new PrefaceChannel(channel), new LengthPrefixedPacketCodec(config.maxPacketLength()),
+      conn = Connection.open(new PrefaceChannel(channel), new FramePacketCodec(config.maxPacketLength()),
           PacketQueues.bounded(config.outboundQueueCapacity), this);
       send(FrameWriter.settings(alloc, config.localSettings()));
     });
