@@ -6,17 +6,36 @@ import io.netty.buffer.CompositeByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds frames (type, flags, stream id, payload: everything after the u32 length, which the
- * {@link io.listenrain.codec.LengthPrefixedPacketCodec} adds). Pure: no I/O, no state. Every method returns a new
- * buffer the caller owns; {@link #data} takes ownership of its payload.
+ * Builds frames (type, flags, stream id, payload: everything after the u32 length, which the packet codec adds).
+ * Pure: no I/O, no state. Every method returns a new buffer the caller owns; {@link #data} takes ownership of its
+ * payload.
+ *
+ * <p>Every frame buffer built here keeps {@link FramePacketCodec#HEADROOM} free bytes before its first byte, so
+ * the codec writes the packet length in place and the whole packet leaves as one buffer. A DATA payload that comes
+ * with free bytes in front of it (the framer's buffers reserve {@link #DATA_HEADROOM}) gets its frame header written
+ * there, without a copy and without a composite.
  */
 final class FrameWriter {
   private FrameWriter() {}
 
+  /** Free bytes a DATA payload buffer should keep in front of its data: the packet length and the frame header. */
+  static final int DATA_HEADROOM = FramePacketCodec.HEADROOM + Wire.FRAME_HEADER_LENGTH;
+
   private static ByteBuf header(ByteBufAllocator alloc, int type, int flags, int streamId, int payloadLength) {
-    ByteBuf b = alloc.buffer(Wire.FRAME_HEADER_LENGTH + payloadLength);
+    int headroom = FramePacketCodec.HEADROOM;
+    ByteBuf b = alloc.buffer(headroom + Wire.FRAME_HEADER_LENGTH + payloadLength);
+    b.setIndex(headroom, headroom);
     b.writeByte(type).writeByte(flags).writeInt(streamId);
     return b;
+  }
+
+  /**
+   * Whether the bytes in front of {@code buf}'s reader index are free to overwrite, for a buffer the caller owns that
+   * is not a slice or duplicate of another: nothing else references it. A buffer whose front was cut off as retained
+   * slices keeps a higher reference count until those slices are written and released.
+   */
+  static boolean frontIsFree(ByteBuf buf) {
+    return buf.refCnt() == 1 && !buf.isReadOnly();
   }
 
   static ByteBuf settings(ByteBufAllocator alloc, Settings s) {
@@ -57,17 +76,35 @@ final class FrameWriter {
   /** Payloads up to this size are copied behind the header: cheaper than a composite's bookkeeping. */
   static final int COPY_THRESHOLD = 1024;
 
-  /**
-   * DATA: the payload as is. Takes ownership of {@code payload}. A direct payload larger than
-   * {@link #COPY_THRESHOLD} is not copied (the result is a composite); a small one, or a heap one (a socket copies a
-   * heap buffer into direct memory anyway, with a composite around it), is copied once into a single I/O buffer.
-   */
+  /** DATA for a payload that may be a slice of another buffer: {@code data(alloc, streamId, endStream, payload, false)}. */
   static ByteBuf data(ByteBufAllocator alloc, int streamId, boolean endStream, ByteBuf payload) {
+    return data(alloc, streamId, endStream, payload, false);
+  }
+
+  /**
+   * DATA: the payload as is. Takes ownership of {@code payload}. If {@code undivided} (the payload is a buffer of its
+   * own, not a slice or duplicate of another) and it has {@link #DATA_HEADROOM} free bytes in front of it
+   * ({@link #frontIsFree}), the header is written there and the payload itself is returned. Otherwise a direct
+   * payload larger than {@link #COPY_THRESHOLD} is not copied (the result is a composite); a small one, or a heap one
+   * (a socket copies a heap buffer into direct memory anyway, with a composite around it), is copied once into a
+   * single I/O buffer.
+   */
+  static ByteBuf data(ByteBufAllocator alloc, int streamId, boolean endStream, ByteBuf payload, boolean undivided) {
     int flags = endStream ? Wire.FLAG_END_STREAM : 0;
     int n = payload.readableBytes();
+    int start = payload.readerIndex() - Wire.FRAME_HEADER_LENGTH;
+    if (undivided && start >= FramePacketCodec.HEADROOM && frontIsFree(payload)) {
+      payload.setByte(start + Wire.OFFSET_TYPE, Wire.DATA);
+      payload.setByte(start + Wire.OFFSET_FLAGS, flags);
+      payload.setInt(start + Wire.OFFSET_STREAM_ID, streamId);
+      payload.readerIndex(start);
+      return payload;
+    }
     if (n <= COPY_THRESHOLD || !payload.isDirect()) {
       try {
-        ByteBuf b = alloc.ioBuffer(Wire.FRAME_HEADER_LENGTH + n);
+        int headroom = FramePacketCodec.HEADROOM;
+        ByteBuf b = alloc.ioBuffer(headroom + Wire.FRAME_HEADER_LENGTH + n);
+        b.setIndex(headroom, headroom);
         b.writeByte(Wire.DATA).writeByte(flags).writeInt(streamId).writeBytes(payload);
         return b;
       } finally {

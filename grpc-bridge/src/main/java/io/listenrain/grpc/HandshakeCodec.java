@@ -7,17 +7,17 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.function.Consumer;
 
 /**
- * The server's packet codec: the length-prefixed codec, except that until {@link #handshakeDone()} a declared length
+ * The server's packet codec: {@link FramePacketCodec}, except that until {@link #handshakeDone()} a declared length
  * above {@link TransportConfig#MAX_HANDSHAKE_FRAME} is refused from the 4-byte header alone. A connection that has
  * not finished its handshake can therefore make the server buffer at most that many bytes (a slowloris announcing a
  * 1 MiB first frame and trickling it is cut off at once). I/O thread only.
  */
 final class HandshakeCodec implements PacketCodec {
-  private final LengthPrefixedPacketCodec delegate;
+  private final FramePacketCodec delegate;
   private boolean handshakeDone;
 
   HandshakeCodec(int maxPayloadLength) {
-    this.delegate = new LengthPrefixedPacketCodec(maxPayloadLength);
+    this.delegate = new FramePacketCodec(maxPayloadLength);
   }
 
   /** The first SETTINGS arrived: from now on any frame up to the codec's maximum is accepted. */

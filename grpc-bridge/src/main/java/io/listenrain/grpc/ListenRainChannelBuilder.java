@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * ManagedChannel ch = ListenRainChannelBuilder.forAddress("localhost", 50051).usePlaintext().build();
  * }</pre>
  *
- * Defaults: 4 MiB max inbound message, 8 KiB max inbound metadata, 1 MiB flow-control windows, 64 KiB frames,
+ * Defaults: 4 MiB max inbound message, 8 KiB max inbound metadata, 1 MiB flow-control windows, 256 KiB frames,
  * keepalive off, plaintext.
  *
  * <h2>TLS</h2>
@@ -224,7 +224,7 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return this;
   }
 
-  /** The largest DATA frame this end accepts, 16 KiB to 1 MiB (default 64 KiB). */
+  /** The largest DATA frame this end accepts, 16 KiB to 1 MiB (default 256 KiB). */
   public ListenRainChannelBuilder maxFrameSize(int bytes) {
     config.maxFrameSize = TransportConfig.checkFrameSize(bytes);
     return this;

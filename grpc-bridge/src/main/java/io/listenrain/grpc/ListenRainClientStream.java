@@ -34,8 +34,8 @@ final class ListenRainClientStream extends AbstractClientStream {
   boolean finished;
 
   ListenRainClientStream(ListenRainClientTransport transport, MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
-      StatsTraceContext statsTraceCtx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize) {
-    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize, true), statsTraceCtx, tracer,
+      StatsTraceContext statsTraceCtx, TransportTracer tracer, int maxInboundMessageSize) {
+    super(ByteBufWritableBuffer.allocator(transport.alloc(), true), statsTraceCtx, tracer,
         headers, callOptions, false);
     this.transport = transport;
     this.method = method;

@@ -29,7 +29,6 @@ import io.grpc.internal.StatsTraceContext;
 import io.grpc.internal.TransportTracer;
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.Channels;
-import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.transport.Connection;
 import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.PacketHandler;
@@ -214,7 +213,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     ch.write(Unpooled.wrappedBuffer(Wire.PREFACE));
     inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
-    conn = Connection.open(ch, new LengthPrefixedPacketCodec(config.maxPacketLength()),
+    conn = Connection.open(ch, new FramePacketCodec(config.maxPacketLength()),
         PacketQueues.bounded(config.outboundQueueCapacity), this);
     send(FrameWriter.settings(alloc, config.localSettings()));
     List<Runnable> pending;
@@ -341,7 +340,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
     headers.discardAll(GrpcUtil.USER_AGENT_KEY);
     headers.put(GrpcUtil.USER_AGENT_KEY, userAgent);
-    return new ListenRainClientStream(this, method, headers, callOptions, ctx, tracer, config.maxFrameSize,
+    return new ListenRainClientStream(this, method, headers, callOptions, ctx, tracer,
         config.maxInboundMessageSize);
   }
 

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Builds gRPC servers that accept ListenRain connections on a TCP port, a Unix domain socket or an in-process pipe
  * name. Use it where you would use {@code NettyServerBuilder}; services do not change.
  *
- * <p>Defaults: 4 MiB max inbound message, 8 KiB max inbound metadata, 1 MiB flow-control windows, 64 KiB frames, no
+ * <p>Defaults: 4 MiB max inbound message, 8 KiB max inbound metadata, 1 MiB flow-control windows, 256 KiB frames, no
  * limit on concurrent calls, keepalive pings after 2 h idle, client pings allowed every 5 min, no idle or age limit,
  * plaintext.
  *
@@ -303,7 +303,7 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
-  /** The largest DATA frame this end accepts, 16 KiB to 1 MiB (default 64 KiB). */
+  /** The largest DATA frame this end accepts, 16 KiB to 1 MiB (default 256 KiB). */
   public ListenRainServerBuilder maxFrameSize(int bytes) {
     config.maxFrameSize = TransportConfig.checkFrameSize(bytes);
     return this;

@@ -37,9 +37,9 @@ final class ListenRainServerStream extends AbstractServerStream {
   boolean holdsSlot;
 
   ListenRainServerStream(ListenRainServerTransport transport, int id, String authority, Attributes attributes,
-      StatsTraceContext ctx, TransportTracer tracer, int maxFrameSize, int maxInboundMessageSize,
+      StatsTraceContext ctx, TransportTracer tracer, int maxInboundMessageSize,
       InboundFlowController.StreamFlow in) {
-    super(ByteBufWritableBuffer.allocator(transport.alloc(), maxFrameSize, false), ctx);
+    super(ByteBufWritableBuffer.allocator(transport.alloc(), false), ctx);
     this.transport = transport;
     this.id = id;
     this.authority = authority;

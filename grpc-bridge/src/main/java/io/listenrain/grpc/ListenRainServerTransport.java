@@ -597,7 +597,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     Metadata headers = InternalMetadata.newMetadata(metadata.length / 2, metadata);
     StatsTraceContext ctx = StatsTraceContext.newServerContext(tracerFactories, path, headers);
     ListenRainServerStream s = new ListenRainServerStream(this, streamId, authority.isEmpty() ? null : authority,
-        attributes, ctx, tracer, config.maxFrameSize, config.maxInboundMessageSize, inbound.newStream());
+        attributes, ctx, tracer, config.maxInboundMessageSize, inbound.newStream());
     streams.put(streamId, s);
     outbound.activate(s.out, streamId);
     if (streams.size() == 1) {

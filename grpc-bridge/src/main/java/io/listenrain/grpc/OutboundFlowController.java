@@ -93,7 +93,7 @@ final class OutboundFlowController {
     list(s);
   }
 
-  /** Queues DATA; takes ownership of {@code data}. */
+  /** Queues DATA; takes ownership of {@code data}, which must not be a slice or duplicate of another buffer. */
   void enqueueData(StreamState s, ByteBuf data, boolean endStream) {
     if (s.cancelled) {
       data.release();
@@ -184,7 +184,7 @@ final class OutboundFlowController {
       int len = d.buf.readableBytes();
       if (len == 0) {
         s.items.pollFirst();
-        sink.accept(FrameWriter.data(alloc, s.id, d.endStream, d.buf));
+        sink.accept(FrameWriter.data(alloc, s.id, d.endStream, d.buf, true));
         continue;
       }
       if (s.window <= 0) {
@@ -204,7 +204,8 @@ final class OutboundFlowController {
       }
       s.window -= n;
       connectionWindow -= n;
-      sink.accept(FrameWriter.data(alloc, s.id, last && d.endStream, chunk));
+      // The last chunk is the queued buffer itself (its front, if any, went out as slices): undivided.
+      sink.accept(FrameWriter.data(alloc, s.id, last && d.endStream, chunk, last));
       s.onSent.accept(n);
       return s.items.isEmpty() ? DONE : MORE;
     }

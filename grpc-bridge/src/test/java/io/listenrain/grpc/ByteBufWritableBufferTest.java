@@ -27,11 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /** Pooled framer buffers: handed over, released, or reclaimed when a client stream abandons them. */
 class ByteBufWritableBufferTest {
-  private static final int FRAME = 64 * 1024;
-
   @Test
   void aBufferHandedOverOrReleasedIsNeverReclaimedTwice() {
-    WritableBufferAllocator alloc = ByteBufWritableBuffer.allocator(PooledByteBufAllocator.DEFAULT, FRAME, true);
+    WritableBufferAllocator alloc = ByteBufWritableBuffer.allocator(PooledByteBufAllocator.DEFAULT, true);
     long before = ByteBufWritableBuffer.reclaimedCount();
     ByteBufWritableBuffer handed = (ByteBufWritableBuffer) alloc.allocate(100);
     handed.write((byte) 7);
@@ -50,7 +48,7 @@ class ByteBufWritableBufferTest {
 
   @Test
   void aBufferAbandonedInTheFramerIsReleasedOnceItsWrapperIsGarbage() {
-    WritableBufferAllocator alloc = ByteBufWritableBuffer.allocator(PooledByteBufAllocator.DEFAULT, FRAME, true);
+    WritableBufferAllocator alloc = ByteBufWritableBuffer.allocator(PooledByteBufAllocator.DEFAULT, true);
     long before = ByteBufWritableBuffer.reclaimedCount();
     alloc.allocate(100).write(new byte[50], 0, 50); // never handed over, never released
     awaitReclaimed(before);

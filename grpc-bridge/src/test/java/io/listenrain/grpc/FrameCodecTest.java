@@ -81,6 +81,45 @@ class FrameCodecTest {
         .isEqualTo("02" + "01" + "00000007");
   }
 
+  /** The framer's buffers keep room in front: the header and the packet length go there, and one buffer leaves. */
+  @Test
+  void dataWithHeadroomIsFramedInPlaceAsOneBuffer() {
+    ByteBuf payload = ALLOC.buffer(FrameWriter.DATA_HEADROOM + 3);
+    payload.setIndex(FrameWriter.DATA_HEADROOM, FrameWriter.DATA_HEADROOM).writeBytes(new byte[] {1, 2, 3});
+    ByteBuf frame = FrameWriter.data(ALLOC, 7, true, payload, true);
+    assertThat(frame).isSameAs(payload);
+    List<ByteBuf> out = new ArrayList<>();
+    new FramePacketCodec(1024).encode(frame, ALLOC, out::add);
+    assertThat(out).hasSize(1);
+    assertThat(hex(out.get(0))).isEqualTo("00000009" + "02" + "01" + "00000007" + "010203");
+  }
+
+  /** A buffer whose front still backs a slice in flight is not written into: the frame is a copy. */
+  @Test
+  void dataSharingItsFrontWithASliceIsNotFramedInPlace() {
+    ByteBuf buf = ALLOC.buffer(16).writeBytes(new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 1, 2, 3});
+    ByteBuf front = buf.readRetainedSlice(10);
+    try {
+      ByteBuf frame = FrameWriter.data(ALLOC, 7, false, buf, true);
+      assertThat(frame).isNotSameAs(buf);
+      List<ByteBuf> out = new ArrayList<>();
+      new FramePacketCodec(1024).encode(frame, ALLOC, out::add);
+      assertThat(out).hasSize(1);
+      assertThat(hex(out.get(0))).isEqualTo("00000009" + "02" + "00" + "00000007" + "010203");
+      assertThat(ByteBufUtil.hexDump(front)).isEqualTo("09".repeat(10));
+    } finally {
+      front.release();
+    }
+  }
+
+  @Test
+  void controlFramesLeaveAsOneBufferWithTheirLength() {
+    List<ByteBuf> out = new ArrayList<>();
+    new FramePacketCodec(1024).encode(FrameWriter.window(ALLOC, 3, 5), ALLOC, out::add);
+    assertThat(out).hasSize(1);
+    assertThat(hex(out.get(0))).isEqualTo("0000000a" + "05" + "00" + "00000003" + "00000005");
+  }
+
   @Test
   void trailersBytes() {
     assertThat(hex(FrameWriter.trailers(ALLOC, 9, 3, "bad", md("x", "y")))).isEqualTo(

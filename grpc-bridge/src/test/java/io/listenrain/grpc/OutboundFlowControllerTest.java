@@ -17,9 +17,10 @@ class OutboundFlowControllerTest {
 
   private OutboundFlowController controller(int streamWindow, int connectionWindow) {
     return new OutboundFlowController(ByteBufAllocator.DEFAULT, frame -> {
-      int type = frame.getUnsignedByte(0);
-      int flags = frame.getUnsignedByte(1);
-      int id = frame.getInt(2);
+      int at = frame.readerIndex();
+      int type = frame.getUnsignedByte(at + Wire.OFFSET_TYPE);
+      int flags = frame.getUnsignedByte(at + Wire.OFFSET_FLAGS);
+      int id = frame.getInt(at + Wire.OFFSET_STREAM_ID);
       written.add(Wire.typeName(type) + " " + id + " " + (frame.readableBytes() - 6)
           + ((type == Wire.DATA && (flags & Wire.FLAG_END_STREAM) != 0) ? " END" : ""));
       frame.release();
