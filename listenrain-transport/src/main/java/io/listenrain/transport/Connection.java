@@ -49,12 +49,6 @@ public final class Connection {
   static final int COMPOSE_THRESHOLD = 256 * 1024;
   /** Outbound composites of at most this many components are written as their components. */
   static final int MAX_SPLIT_COMPONENTS = 4;
-  /**
-   * A cumulation already holding this much of a packet in progress chains further reads as components too: merging
-   * copies every read into the cumulation and reallocates it as it doubles, about 1.5 extra copies of each byte of a
-   * 256 KiB packet arriving in 64 KiB reads before {@link #COMPOSE_THRESHOLD} is reached.
-   */
-  static final int COMPOSE_PENDING_THRESHOLD = 64 * 1024;
 
   private final Channel channel;
   private final PacketCodec codec;
@@ -372,16 +366,14 @@ public final class Connection {
 
     /**
      * Appends a read to the cumulation. Small cumulations are merged into one contiguous buffer (cheap to parse);
-     * once a cumulation would pass {@link #COMPOSE_THRESHOLD}, or already holds {@link #COMPOSE_PENDING_THRESHOLD}
-     * (a large packet arriving in many reads), reads are chained as components instead, so a large packet is never
-     * reallocated and copied as it grows.
+     * once a cumulation would pass {@link #COMPOSE_THRESHOLD} (a large packet arriving in many reads) reads are
+     * chained as components instead, so a multi-megabyte packet is never reallocated and copied as it grows.
      */
     private ByteBuf cumulate(ByteBuf cumulation, ByteBuf data) {
       if (cumulation == null) {
         return data;
       }
       if (cumulation instanceof CompositeByteBuf
-          || cumulation.readableBytes() >= COMPOSE_PENDING_THRESHOLD
           || cumulation.readableBytes() + (long) data.readableBytes() > COMPOSE_THRESHOLD) {
         return ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(channel.alloc(), cumulation, data);
       }
