@@ -9,11 +9,12 @@ import io.listenrain.proto.echo.EchoServiceGrpc;
 import java.nio.ByteBuffer;
 
 /**
- * The echo service every gRPC contender serves, so that rows differ only in transport. Unary and bidi messages echo
- * the request payload, or send {@link Payload#of(int)} bytes when {@code response_size} is set; server streams send
- * {@code response_count} messages of {@code response_size} bytes, respecting the transport's flow control.
+ * The echo service every gRPC contender serves, so that rows differ only in transport; the soak serves it too. Every
+ * answer echoes the request payload, or is {@link Payload#of(int)} bytes when {@code response_size} is set: once for
+ * unary calls and each bidi message, {@code response_count} times for a server stream (respecting the transport's
+ * flow control).
  */
-final class BenchEchoService extends EchoServiceGrpc.EchoServiceImplBase {
+public final class BenchEchoService extends EchoServiceGrpc.EchoServiceImplBase {
 
   private static EchoResponse answer(EchoRequest request) {
     int size = request.getResponseSize();
@@ -31,8 +32,7 @@ final class BenchEchoService extends EchoServiceGrpc.EchoServiceImplBase {
   @Override
   public void serverStream(EchoRequest request, StreamObserver<EchoResponse> responses) {
     ServerCallStreamObserver<EchoResponse> out = (ServerCallStreamObserver<EchoResponse>) responses;
-    EchoResponse message = EchoResponse.newBuilder()
-        .setPayload(Payload.of(request.getResponseSize()).byteString()).build();
+    EchoResponse message = answer(request);
     int count = request.getResponseCount();
     // onReady and this method run serialized on the call's executor, so the pump needs no lock.
     Runnable pump = new Runnable() {
@@ -41,7 +41,7 @@ final class BenchEchoService extends EchoServiceGrpc.EchoServiceImplBase {
 
       @Override
       public void run() {
-        while (!done && out.isReady() && sent < count) {
+        while (!done && !out.isCancelled() && out.isReady() && sent < count) {
           out.onNext(message);
           sent++;
         }

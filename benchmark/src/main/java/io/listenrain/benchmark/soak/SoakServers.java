@@ -1,6 +1,7 @@
 package io.listenrain.benchmark.soak;
 
 import io.grpc.Server;
+import io.listenrain.benchmark.contender.BenchEchoService;
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
 import io.listenrain.grpc.ListenRainServerBuilder;
@@ -18,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The two servers under soak, each on a fixed loopback port: a ListenRain-gRPC server with {@link SoakEchoService}
- * and a native ListenRain server whose router echoes each request. {@link #restart()} shuts both down gracefully
+ * The two servers under soak, each on a fixed loopback port: a ListenRain-gRPC server with the benchmark's
+ * {@link BenchEchoService} (its answers echo the request payload, which carries the call's id) and a native
+ * ListenRain server whose router echoes each request. {@link #restart()} shuts both down gracefully
  * (forced after {@link #GRACE_SECONDS}) and starts them again on the same ports. Only the soak's scheduler thread
  * calls {@link #restart()} and {@link #close()}.
  */
@@ -61,7 +63,7 @@ final class SoakServers implements AutoCloseable {
 
   private void startGrpc() throws IOException {
     grpc = bindRetrying(() -> ListenRainServerBuilder.forAddress(grpcAddress)
-        .executor(grpcExecutor).addService(new SoakEchoService()).build().start());
+        .executor(grpcExecutor).addService(new BenchEchoService()).build().start());
     grpcAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), grpc.getPort());
   }
 
