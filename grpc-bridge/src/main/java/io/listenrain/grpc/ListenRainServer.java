@@ -9,6 +9,7 @@ import io.grpc.internal.ServerTransportListener;
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelAcceptor;
 import io.listenrain.channel.Channels;
+import io.listenrain.protocol.PortSharingAcceptor;
 import io.listenrain.protocol.ServerProtocol;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -87,16 +89,17 @@ final class ListenRainServer implements InternalServer {
     }
     this.listener = listener;
     Grpc grpc = new Grpc();
+    if (nativeProtocols.isEmpty()) {
+      acceptor = Channels.listen(address, config.channelOptions, grpc::serve);
+      return;
+    }
+    // gRPC first, then the native protocols in the order added, one without a preface (if any) last.
     List<ServerProtocol> all = new ArrayList<>();
     all.add(grpc);
-    all.addAll(nativeProtocols);
-    acceptor = Channels.listen(address, config.channelOptions, ch -> {
-      if (nativeProtocols.isEmpty()) {
-        grpc.serve(ch);
-      } else {
-        ProtocolSniffer.serve(ch, all, config.handshakeTimeoutNanos);
-      }
-    });
+    nativeProtocols.stream().filter(p -> p.prefaceLength() > 0).forEach(all::add);
+    nativeProtocols.stream().filter(p -> p.prefaceLength() == 0).forEach(all::add);
+    acceptor = PortSharingAcceptor.listen(address, config.channelOptions, all,
+        Duration.ofNanos(config.handshakeTimeoutNanos));
   }
 
   /**

@@ -327,10 +327,19 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
   /**
    * Shares the listening address with a native ListenRain protocol: each connection goes to gRPC if it starts with
    * the gRPC preface, else to the first native protocol (in the order added) that recognises its first bytes; a
-   * protocol with a 0-byte preface takes whatever is left. Connections nobody claims are closed.
+   * protocol with a 0-byte preface (at most one) takes whatever is left. Connections nobody claims are closed; so
+   * are connections that have not been recognised within the {@link #handshakeTimeout handshake timeout}. The
+   * dispatch is the core's {@link io.listenrain.protocol.PortSharingAcceptor}.
+   *
+   * @throws IllegalArgumentException if {@code protocol} has no preface and one added earlier has none either
    */
   public ListenRainServerBuilder addNativeProtocol(ServerProtocol protocol) {
-    nativeProtocols.add(Objects.requireNonNull(protocol, "protocol"));
+    Objects.requireNonNull(protocol, "protocol");
+    if (protocol.prefaceLength() == 0 && nativeProtocols.stream().anyMatch(p -> p.prefaceLength() == 0)) {
+      throw new IllegalArgumentException("only one protocol without a preface can share an address, got a second: "
+          + protocol.name());
+    }
+    nativeProtocols.add(protocol);
     return this;
   }
 

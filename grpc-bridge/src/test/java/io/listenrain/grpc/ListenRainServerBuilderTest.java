@@ -3,6 +3,9 @@ package io.listenrain.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.listenrain.channel.Channel;
+import io.listenrain.protocol.ServerProtocol;
+import io.netty.buffer.ByteBuf;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +39,36 @@ class ListenRainServerBuilderTest {
     assertThatThrownBy(() -> b.maxConsecutiveEmptyDataFrames(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.maxTinyDataFrames(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> b.handshakeTimeout(0, TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void onlyOneNativeProtocolWithoutAPrefaceCanShareTheAddress() {
+    b.addNativeProtocol(protocol("first", 0)).addNativeProtocol(protocol("prefixed", 4));
+    assertThatThrownBy(() -> b.addNativeProtocol(protocol("second", 0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("second");
+  }
+
+  private static ServerProtocol protocol(String name, int prefaceLength) {
+    return new ServerProtocol() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public int prefaceLength() {
+        return prefaceLength;
+      }
+
+      @Override
+      public boolean matchesPreface(ByteBuf firstBytes) {
+        return prefaceLength == 0;
+      }
+
+      @Override
+      public void serve(Channel channel) {
+        channel.abort(new IllegalStateException("not used"));
+      }
+    };
   }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** gRPC and a native protocol share one TCP port, told apart by their first bytes. */
-class ProtocolSnifferTest {
+class SharedPortTest {
   /** A native protocol that answers every byte with itself, recognised by "ECHO". */
   private static final class EchoProtocol implements ServerProtocol {
     @Override
