@@ -11,7 +11,8 @@
  *
  * One class per component measured, named {@code <Component>Benchmark}, each releasing every buffer it allocates so
  * that {@code -prof gc} reports the component's own allocation: {@code PacketCodecBenchmark},
- * {@code DeadlineTimerBenchmark}, {@code StateMachinePoolBenchmark}, and the end-to-end
+ * {@code DeadlineTimerBenchmark}, {@code StateMachinePoolBenchmark}, {@code ProtobufMarshallingBenchmark} (the
+ * generated marshallers' own heap per unary call: the floor under any gRPC transport's), and the end-to-end
  * {@code NativeEchoBenchmark} (heap per native call, both sides). The gRPC bridge's package-private frame layer is
  * measured from its own package, {@code io.listenrain.grpc}, in this module ({@code GrpcFrameBenchmark},
  * {@code MetadataCodecBenchmark}). Figures and the commands: {@code docs/BENCHMARKS.md}.
