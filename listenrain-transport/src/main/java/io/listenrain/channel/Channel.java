@@ -59,6 +59,16 @@ public interface Channel {
    */
   boolean isWritable();
 
+  /**
+   * Stops ({@code true}) or resumes ({@code false}) reading from the peer: backpressure for a handler that holds more
+   * than it can process. While paused nothing more is read from the underlying stream, so the peer's further bytes
+   * wait in the kernel's buffers and then hold up its writes (TCP's receive window, a Unix socket's buffer, a pipe's
+   * flow control; over the stream adapter the reader thread waits). Bytes already read may still be delivered just
+   * after a pause. While paused, a peer's orderly close may go unnoticed until reads resume; a reset or a failed
+   * write still closes the channel. Idempotent; must be called on {@link #executor()}; a channel starts unpaused.
+   */
+  void setReadsPaused(boolean paused);
+
   /** Whether the channel is open: not yet closed by either side. */
   boolean isOpen();
 

@@ -58,6 +58,11 @@ public abstract class ForwardingChannel implements Channel {
   }
 
   @Override
+  public void setReadsPaused(boolean paused) {
+    delegate.setReadsPaused(paused);
+  }
+
+  @Override
   public boolean isOpen() {
     return delegate.isOpen();
   }

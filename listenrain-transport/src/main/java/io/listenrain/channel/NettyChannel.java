@@ -56,6 +56,8 @@ final class NettyChannel implements Channel {
   private ChannelHandler handler;
   private Throwable closeCause;
   private boolean inactive;
+  /** Reads paused by the handler ({@link #setReadsPaused}); event loop only. */
+  private boolean readsPaused;
   private boolean reported;
   private boolean reportedWritable = true;
   private PipeFlow flow;
@@ -89,8 +91,10 @@ final class NettyChannel implements Channel {
         reportClosed();
         return;
       }
-      ch.config().setAutoRead(true);
-      ch.read();
+      if (!readsPaused) {
+        ch.config().setAutoRead(true);
+        ch.read();
+      }
     });
   }
 
@@ -210,6 +214,17 @@ final class NettyChannel implements Channel {
   @Override
   public boolean isWritable() {
     return ch.isWritable() && !flowBlocked;
+  }
+
+  @Override
+  public void setReadsPaused(boolean paused) {
+    if (readsPaused == paused) {
+      return;
+    }
+    readsPaused = paused;
+    if (handler != null && ch.isOpen()) {
+      ch.config().setAutoRead(!paused); // turning it back on asks for a read
+    }
   }
 
   @Override

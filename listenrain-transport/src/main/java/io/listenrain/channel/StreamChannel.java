@@ -125,6 +125,11 @@ final class StreamChannel implements Channel {
   }
 
   @Override
+  public void setReadsPaused(boolean paused) {
+    reader.setPaused(paused);
+  }
+
+  @Override
   public boolean isOpen() {
     return !closed;
   }

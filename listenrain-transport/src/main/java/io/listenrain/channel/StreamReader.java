@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reading thread of a {@link StreamChannel}: blocks on the input stream, reads into pooled buffers and posts each
- * chunk to the channel. At most {@code readAhead} chunks wait for the handler at a time. Ends at end of stream, on an
- * error, or when {@link #stop()} interrupts it (the channel closes the stream too, which unblocks a socket read).
+ * chunk to the channel. At most {@code readAhead} chunks wait for the handler at a time, and none is read while the
+ * handler has paused reads. Ends at end of stream, on an error, or when {@link #stop()} interrupts it (the channel
+ * closes the stream too, which unblocks a socket read).
  */
 final class StreamReader implements Runnable {
   private static final AtomicInteger IDS = new AtomicInteger();
@@ -22,6 +23,9 @@ final class StreamReader implements Runnable {
   private final StreamChannel channel;
   private final Thread thread;
   private volatile boolean stopped;
+  private final Object pauseLock = new Object();
+  /** Reads paused by the channel's handler; guarded by {@link #pauseLock}. */
+  private boolean paused;
 
   StreamReader(InputStream in, ByteBufAllocator alloc, int chunkSize, int readAhead, StreamChannel channel) {
     this.in = in;
@@ -42,6 +46,24 @@ final class StreamReader implements Runnable {
     thread.interrupt();
   }
 
+  /** Pauses or resumes reading; a read already blocked in the stream completes first. Any thread. */
+  void setPaused(boolean p) {
+    synchronized (pauseLock) {
+      paused = p;
+      if (!p) {
+        pauseLock.notifyAll();
+      }
+    }
+  }
+
+  private void awaitUnpaused() throws InterruptedException {
+    synchronized (pauseLock) {
+      while (paused && !stopped) {
+        pauseLock.wait();
+      }
+    }
+  }
+
   /** The handler is done with one chunk: the reader may read one more. */
   void chunkConsumed() {
     readAhead.release();
@@ -52,6 +74,7 @@ final class StreamReader implements Runnable {
     Throwable end = null;
     try {
       while (!stopped) {
+        awaitUnpaused();
         readAhead.acquire();
         ByteBuf chunk = alloc.heapBuffer(chunkSize);
         int n;

@@ -13,8 +13,8 @@ import java.util.function.IntSupplier;
  * <ol>
  *   <li><b>handshake</b>: no complete first packet (preface included) within the handshake timeout of the accept:
  *       abort with {@link ReadTimeoutException};</li>
- *   <li><b>stall</b>: part of a packet is buffered and no byte arrived for the stall timeout: abort with
- *       {@link ReadTimeoutException};</li>
+ *   <li><b>stall</b>: part of a packet is buffered and no byte arrived for the stall timeout, while the server was
+ *       reading (time with reads paused does not count): abort with {@link ReadTimeoutException};</li>
  *   <li><b>idle</b>: after the first packet, no request in flight, nothing partial buffered, and no packet received
  *       nor request answered for the idle timeout: graceful close.</li>
  * </ol>
@@ -35,6 +35,7 @@ final class ConnectionWatchdog {
   private boolean stopped;
   private boolean sawPacket;
   private long lastReadNanos;
+  private boolean readsPaused;
   /** Last packet received or last request answered; written by both threads. */
   private volatile long lastActivityNanos;
 
@@ -78,6 +79,17 @@ final class ConnectionWatchdog {
     lastActivityNanos = timeouts.ticker.nanoTime();
   }
 
+  /**
+   * The server stopped ({@code true}) or resumed reading (I/O thread): a packet cannot stall while the server does not
+   * read, and its stall window starts again on resume.
+   */
+  void readsPaused(boolean paused) {
+    readsPaused = paused;
+    if (!paused) {
+      lastReadNanos = timeouts.ticker.nanoTime();
+    }
+  }
+
   /** The connection closed: no more checks (I/O thread). */
   void stop() {
     stopped = true;
@@ -98,7 +110,7 @@ final class ConnectionWatchdog {
       return;
     }
     boolean partial = c.hasPartialInbound();
-    if (partial && timeouts.stallNanos > 0 && now - lastReadNanos >= timeouts.stallNanos) {
+    if (partial && !readsPaused && timeouts.stallNanos > 0 && now - lastReadNanos >= timeouts.stallNanos) {
       abort(c, "a packet stalled half-way: no byte for " + Duration.ofNanos(timeouts.stallNanos));
       return;
     }

@@ -22,6 +22,7 @@ final class NativeServer<M> implements Server {
   private final LongAdder accepted = new LongAdder();
   final LongAdder requests = new LongAdder();
   final LongAdder responses = new LongAdder();
+  final LongAdder readPauses = new LongAdder();
   // Totals of closed connections; guarded by this.
   private long closedBytesIn;
   private long closedBytesOut;
@@ -95,7 +96,8 @@ final class NativeServer<M> implements Server {
         }
       }
     }
-    return new ServerStats(accepted.sum(), connections.size(), requests.sum(), responses.sum(), bi, bo, pi, po);
+    return new ServerStats(accepted.sum(), connections.size(), requests.sum(), responses.sum(), bi, bo, pi, po,
+        readPauses.sum());
   }
 
   @Override

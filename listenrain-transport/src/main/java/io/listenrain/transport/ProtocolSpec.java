@@ -40,6 +40,8 @@ import java.util.function.Supplier;
  *   <tr><td>server handshake timeout</td><td>20 s (see {@link Builder#serverHandshakeTimeout})</td></tr>
  *   <tr><td>server stall timeout</td><td>20 s (see {@link Builder#serverStallTimeout})</td></tr>
  *   <tr><td>server idle timeout</td><td>off (see {@link Builder#serverIdleTimeout})</td></tr>
+ *   <tr><td>server requests in progress per connection</td><td>16,384 and 256 MiB of request packets (see
+ *       {@link Builder#serverMaxRequestsInProgress})</td></tr>
  * </table>
  *
  * @param <M> the message type
@@ -49,6 +51,10 @@ public final class ProtocolSpec<M> {
   public static final Duration DEFAULT_SERVER_HANDSHAKE_TIMEOUT = Duration.ofSeconds(20);
   /** Default of {@link Builder#serverStallTimeout}: 20 s. */
   public static final Duration DEFAULT_SERVER_STALL_TIMEOUT = Duration.ofSeconds(20);
+  /** Default of {@link Builder#serverMaxRequestsInProgress}'s count: 16,384. */
+  public static final int DEFAULT_SERVER_MAX_REQUESTS_IN_PROGRESS = 16_384;
+  /** Default of {@link Builder#serverMaxRequestsInProgress}'s bytes: 256 MiB. */
+  public static final long DEFAULT_SERVER_MAX_REQUEST_BYTES_IN_PROGRESS = 256L << 20;
 
   private final String name;
   private final MessageCodec<M> messageCodec;
@@ -70,6 +76,8 @@ public final class ProtocolSpec<M> {
   private final Duration serverHandshakeTimeout;
   private final Duration serverStallTimeout;
   private final Duration serverIdleTimeout;
+  private final int serverMaxRequestsInProgress;
+  private final long serverMaxRequestBytesInProgress;
 
   private ProtocolSpec(Builder<M> b) {
     this.name = b.name;
@@ -93,6 +101,8 @@ public final class ProtocolSpec<M> {
     this.serverHandshakeTimeout = b.serverHandshakeTimeout;
     this.serverStallTimeout = b.serverStallTimeout;
     this.serverIdleTimeout = b.serverIdleTimeout;
+    this.serverMaxRequestsInProgress = b.serverMaxRequestsInProgress;
+    this.serverMaxRequestBytesInProgress = b.serverMaxRequestBytesInProgress;
   }
 
   /**
@@ -207,6 +217,16 @@ public final class ProtocolSpec<M> {
     return serverIdleTimeout;
   }
 
+  /** How many requests a server connection holds before it stops reading. See {@link Builder#serverMaxRequestsInProgress}. */
+  public int serverMaxRequestsInProgress() {
+    return serverMaxRequestsInProgress;
+  }
+
+  /** How many request bytes a server connection holds before it stops reading. See {@link Builder#serverMaxRequestsInProgress}. */
+  public long serverMaxRequestBytesInProgress() {
+    return serverMaxRequestBytesInProgress;
+  }
+
   @Override
   public String toString() {
     return "ProtocolSpec(" + name + ", " + messageCodec + ", " + packetCodec + ")";
@@ -234,6 +254,8 @@ public final class ProtocolSpec<M> {
     private Duration serverHandshakeTimeout = DEFAULT_SERVER_HANDSHAKE_TIMEOUT;
     private Duration serverStallTimeout = DEFAULT_SERVER_STALL_TIMEOUT;
     private Duration serverIdleTimeout = Duration.ZERO;
+    private int serverMaxRequestsInProgress = DEFAULT_SERVER_MAX_REQUESTS_IN_PROGRESS;
+    private long serverMaxRequestBytesInProgress = DEFAULT_SERVER_MAX_REQUEST_BYTES_IN_PROGRESS;
 
     private Builder(String name, MessageCodec<M> messageCodec) {
       this.name = Objects.requireNonNull(name, "name");
@@ -397,6 +419,32 @@ public final class ProtocolSpec<M> {
      */
     public Builder<M> serverIdleTimeout(Duration timeout) {
       this.serverIdleTimeout = notNegative("server idle timeout", timeout);
+      return this;
+    }
+
+    /**
+     * Server side: how much one connection may hand to the router before the server stops reading from it. A request
+     * is in progress from the moment it is decoded until it is answered (or the router gives it up by throwing); its
+     * size is its packet's. When a connection has {@code maxRequests} requests or {@code maxBytes} request bytes in
+     * progress, the server stops reading from it, and resumes once answers have brought both below three quarters of
+     * their limits; the client's further requests wait in the kernel's buffers and then in its own queue (TCP
+     * backpressure), none is lost. The server also stops reading while the connection cannot take more outbound bytes
+     * (a client that does not read its answers), so answers are not dropped for a full queue. A request that arrives
+     * in the same read as the one that reached a limit is still delivered, so a limit can be exceeded by one read.
+     *
+     * <p>Mind routers that answer a request only after a later one arrives: such a router needs limits above the
+     * number of requests it holds back. Defaults: {@link #DEFAULT_SERVER_MAX_REQUESTS_IN_PROGRESS} (16,384) and
+     * {@link #DEFAULT_SERVER_MAX_REQUEST_BYTES_IN_PROGRESS} (256 MiB).
+     *
+     * @throws IllegalArgumentException if either limit is not positive
+     */
+    public Builder<M> serverMaxRequestsInProgress(int maxRequests, long maxBytes) {
+      if (maxRequests <= 0 || maxBytes <= 0) {
+        throw new IllegalArgumentException(
+            "server requests in progress must be positive: " + maxRequests + " requests, " + maxBytes + " bytes");
+      }
+      this.serverMaxRequestsInProgress = maxRequests;
+      this.serverMaxRequestBytesInProgress = maxBytes;
       return this;
     }
 

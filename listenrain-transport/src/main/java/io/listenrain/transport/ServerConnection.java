@@ -7,8 +7,10 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One accepted connection of a native server: decodes requests on the I/O thread, in order, and hands each to the
@@ -16,6 +18,14 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  *
  * <p>{@link #outstanding} counts requests delivered and not yet answered; a graceful close waits for it to reach 0.
  * Its {@link ConnectionWatchdog} enforces the server's handshake, stall and idle timeouts.
+ *
+ * <h2>Backpressure</h2>
+ * The connection stops reading while it holds its limit of requests in progress (count or packet bytes, see
+ * {@link ProtocolSpec.Builder#serverMaxRequestsInProgress}) or while its channel cannot take more outbound bytes, and
+ * resumes once answers bring both counts to three quarters of their limits and the channel is writable. Pausing and
+ * resuming happen on the I/O thread; an answering thread that sees a pause and low counts asks the I/O thread to
+ * resume. The pause flag is written before the counts are checked again, and answers lower the counts before they
+ * read the flag, so one side always sees the other: a pause cannot outlive the last answer.
  */
 final class ServerConnection<M> implements PacketHandler {
   private static final System.Logger LOG = System.getLogger(ServerConnection.class.getName());
@@ -29,6 +39,15 @@ final class ServerConnection<M> implements PacketHandler {
       AtomicIntegerFieldUpdater.newUpdater(ServerConnection.Response.class, "answered");
 
   private final AtomicInteger outstanding = new AtomicInteger();
+  private final AtomicLong outstandingBytes = new AtomicLong();
+  private final int maxRequests;
+  private final long maxBytes;
+  /** Reads resume at or below these: three quarters of the limits, and always below them. */
+  private final int resumeRequests;
+  private final long resumeBytes;
+  /** Reads paused for backpressure; written on the I/O thread only. */
+  private volatile boolean readsPaused;
+  private final AtomicBoolean resumeScheduled = new AtomicBoolean();
   private volatile boolean draining;
   final ConnectionWatchdog watchdog;
   volatile Connection connection;
@@ -38,6 +57,10 @@ final class ServerConnection<M> implements PacketHandler {
     this.codec = spec.messageCodec();
     this.router = router;
     this.executor = spec.executor();
+    this.maxRequests = spec.serverMaxRequestsInProgress();
+    this.maxBytes = spec.serverMaxRequestBytesInProgress();
+    this.resumeRequests = Math.min(maxRequests - 1, maxRequests - maxRequests / 4);
+    this.resumeBytes = Math.min(maxBytes - 1, maxBytes - maxBytes / 4);
     this.watchdog = new ConnectionWatchdog(timeouts, outstanding::get);
   }
 
@@ -49,6 +72,7 @@ final class ServerConnection<M> implements PacketHandler {
   @Override
   public void packetReceived(Connection conn, ByteBuf packet) {
     watchdog.packetReceived();
+    int size = packet.readableBytes();
     M message;
     long msgId;
     try {
@@ -66,14 +90,69 @@ final class ServerConnection<M> implements PacketHandler {
       return;
     }
     outstanding.incrementAndGet();
+    outstandingBytes.addAndGet(size);
     server.requests.increment();
-    Response response = new Response(conn, msgId, message);
+    Response response = new Response(conn, msgId, message, size);
     try {
       executor.execute(response); // routes the request
     } catch (RejectedExecutionException e) {
       LOG.log(Level.WARNING, "callback executor rejected a request; dropping msgId " + msgId, e);
       ReferenceCountUtil.release(message);
       response.abandon();
+    }
+    if (!readsPaused && (outstanding.get() >= maxRequests || outstandingBytes.get() >= maxBytes)) {
+      pauseReads(conn);
+    }
+  }
+
+  @Override
+  public void writabilityChanged(Connection conn, boolean writable) {
+    if (!writable) {
+      if (!readsPaused) {
+        pauseReads(conn);
+      }
+    } else {
+      maybeResumeReads();
+    }
+  }
+
+  /** I/O thread. */
+  private void pauseReads(Connection conn) {
+    readsPaused = true;
+    conn.channel().setReadsPaused(true);
+    watchdog.readsPaused(true);
+    server.readPauses.increment();
+    if (lowEnoughToResume()) {
+      maybeResumeReads(); // every answer may have come before the flag was up
+    }
+  }
+
+  private boolean lowEnoughToResume() {
+    return outstanding.get() <= resumeRequests && outstandingBytes.get() <= resumeBytes;
+  }
+
+  /** Any thread, after an answer lowered the counts. */
+  private void answeredOne(int size) {
+    outstanding.decrementAndGet();
+    outstandingBytes.addAndGet(-size);
+    if (readsPaused && lowEnoughToResume() && resumeScheduled.compareAndSet(false, true)) {
+      Connection c = connection;
+      if (c != null) {
+        c.executor().execute(() -> {
+          resumeScheduled.set(false);
+          maybeResumeReads();
+        });
+      }
+    }
+  }
+
+  /** I/O thread. */
+  private void maybeResumeReads() {
+    Connection c = connection;
+    if (readsPaused && c != null && c.isOpen() && c.channel().isWritable() && lowEnoughToResume()) {
+      readsPaused = false;
+      c.channel().setReadsPaused(false);
+      watchdog.readsPaused(false);
     }
   }
 
@@ -103,15 +182,18 @@ final class ServerConnection<M> implements PacketHandler {
   final class Response implements ServerResponse<M>, Runnable {
     private final Connection conn;
     private final long msgId;
+    /** The request's packet size, counted in progress until answered. */
+    private final int size;
     /** The request until {@link #run} hands it to the router. */
     private M request;
     /** 0 until answered or abandoned, then 1; changed only through {@link #ANSWERED}. */
     volatile int answered;
 
-    Response(Connection conn, long msgId, M request) {
+    Response(Connection conn, long msgId, M request, int size) {
       this.conn = conn;
       this.msgId = msgId;
       this.request = request;
+      this.size = size;
     }
 
     @Override
@@ -162,7 +244,7 @@ final class ServerConnection<M> implements PacketHandler {
         }
       } finally {
         watchdog.answered();
-        outstanding.decrementAndGet();
+        answeredOne(size);
         maybeClose();
       }
     }
@@ -170,7 +252,7 @@ final class ServerConnection<M> implements PacketHandler {
     void abandon() {
       if (markAnswered()) {
         watchdog.answered();
-        outstanding.decrementAndGet();
+        answeredOne(size);
         maybeClose();
       }
     }

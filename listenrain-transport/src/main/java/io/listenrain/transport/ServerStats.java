@@ -10,10 +10,11 @@ public final class ServerStats {
   private final long bytesOut;
   private final long packetsIn;
   private final long packetsOut;
+  private final long readPauses;
 
   /** Builds a snapshot; servers call this, users read it. */
   public ServerStats(long connectionsAccepted, int openConnections, long requests, long responses, long bytesIn,
-      long bytesOut, long packetsIn, long packetsOut) {
+      long bytesOut, long packetsIn, long packetsOut, long readPauses) {
     this.connectionsAccepted = connectionsAccepted;
     this.openConnections = openConnections;
     this.requests = requests;
@@ -22,6 +23,7 @@ public final class ServerStats {
     this.bytesOut = bytesOut;
     this.packetsIn = packetsIn;
     this.packetsOut = packetsOut;
+    this.readPauses = readPauses;
   }
 
   public long connectionsAccepted() {
@@ -58,10 +60,18 @@ public final class ServerStats {
     return packetsOut;
   }
 
+  /**
+   * How many times a connection stopped reading because it held its limit of requests in progress or could not take
+   * more outbound bytes (see {@link ProtocolSpec.Builder#serverMaxRequestsInProgress}).
+   */
+  public long readPauses() {
+    return readPauses;
+  }
+
   @Override
   public String toString() {
     return "connections accepted=" + connectionsAccepted + " open=" + openConnections + "; requests=" + requests
         + " responses=" + responses + "; packets in=" + packetsIn + " out=" + packetsOut + "; bytes in=" + bytesIn
-        + " out=" + bytesOut;
+        + " out=" + bytesOut + "; read pauses=" + readPauses;
   }
 }

@@ -128,6 +128,25 @@ public abstract class AbstractChannelTest {
   }
 
   @Test
+  void pausedReadsHoldThePeersBytesBackUntilResumedThenEverythingArrivesInOrder() throws Exception {
+    ChannelPair p = pair();
+    RecordingChannelHandler server = new RecordingChannelHandler();
+    p.server.start(server);
+    p.client.start(new RecordingChannelHandler());
+    onLoop(p.server, () -> p.server.setReadsPaused(true));
+    onLoop(p.server, () -> p.server.setReadsPaused(true)); // idempotent
+    byte[] data = randomBytes(8 << 20, 3);
+    writeAll(p.client, data, 64 * 1024);
+
+    // Unpaused, 8 MiB crosses any of these paths in well under this window.
+    Awaitility.await().during(Duration.ofMillis(500)).atMost(WAIT)
+        .until(() -> server.received.get() < data.length);
+    onLoop(p.server, () -> p.server.setReadsPaused(false));
+    awaitReceived(server, data.length);
+    assertThat(server.bytes()).isEqualTo(data);
+  }
+
+  @Test
   void bothDirectionsFlowAtOnce() throws Exception {
     ChannelPair p = pair();
     RecordingChannelHandler server = new RecordingChannelHandler();

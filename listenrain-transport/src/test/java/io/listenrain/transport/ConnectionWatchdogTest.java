@@ -216,6 +216,31 @@ class ConnectionWatchdogTest {
   }
 
   @Test
+  void aPartialPacketIsNotStalledWhileTheServerHasPausedReadsAndItsWindowStartsAgainOnResume() throws Exception {
+    Queue<ServerResponse<BytesMessage>> held = new ConcurrentLinkedQueue<>();
+    listen(bytesSpec().ticker(ticker).serverStallTimeout(STALL).serverMaxRequestsInProgress(1, 1 << 20).build(),
+        (response, msgId, m) -> {
+          m.release();
+          held.add(response);
+        });
+    Socket s = rawSocket();
+    OutputStream out = s.getOutputStream();
+    out.write(packet(1, "held"));
+    await().atMost(WAIT).until(() -> held.size() == 1 && server.stats().readPauses() == 1);
+    out.write(new byte[] {0, 0, 0, 50, 0, 0}); // a header declaring 50 bytes, and 2 of them: unread while paused
+
+    advanceAndCheck(STALL.multipliedBy(3));
+    assertThat(server.connectionCount()).as("the server, not the client, stopped the bytes").isEqualTo(1);
+
+    held.poll().send(new BytesMessage(1, io.netty.buffer.Unpooled.EMPTY_BUFFER));
+    await().atMost(WAIT).until(() -> server.stats().bytesIn() == 16 + 6); // resumed: the partial packet is read
+    advanceAndCheck(STALL.minusMillis(1));
+    assertThat(server.connectionCount()).as("the window started again on resume").isEqualTo(1);
+    advanceAndCheck(Duration.ofMillis(1));
+    assertThat(closedByServer(s, WAIT)).isTrue();
+  }
+
+  @Test
   void aConnectionBetweenPacketsIsNotStalled() throws Exception {
     listen(bytesSpec().ticker(ticker).serverStallTimeout(STALL).build(), echo());
     ClientTransport<BytesMessage> client = client();
