@@ -279,4 +279,154 @@ class OutboundFlowControllerTest {
     assertThatThrownBy(() -> new OutboundFlowController(ByteBufAllocator.DEFAULT, ByteBuf::release, peer, 1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** The outcome of sending every stream's message through a controller to a real receive window, flush by flush. */
+  private static final class Run {
+    int frames;
+    int maxInterleaved;
+    long sumInterleaved;
+    int maxPartialAtReceiver;
+    /** Mean over messages of the bytes on the wire when the message's last byte left: early finishes are low. */
+    long meanBytesAtCompletion;
+    long connectionBlocks;
+    long streamBlocks;
+    int connectionWindowFrames;
+    int streamWindowFrames;
+
+    @Override
+    public String toString() {
+      return "frames=" + frames + " interleaved(max=" + maxInterleaved + ", sum=" + sumInterleaved
+          + ") partialAtReceiver(max=" + maxPartialAtReceiver + ") meanMiBAtCompletion="
+          + (meanBytesAtCompletion >> 20) + " connectionBlocks=" + connectionBlocks + " streamBlocks="
+          + streamBlocks + " windowFrames(connection=" + connectionWindowFrames + ", stream=" + streamWindowFrames
+          + ")";
+    }
+  }
+
+  /**
+   * Sends {@code streams} messages of {@code buffers} (the framer's buffers of one message) with the advertised
+   * defaults (256 KiB frames, 1 MiB windows). Each {@link OutboundFlowController#writePending} is one flush; its frames
+   * then reach the peer's {@link InboundFlowController}, whose reader consumes them at once, and the WINDOW frames it
+   * sends come back before the next flush.
+   */
+  private static Run simulate(int streams, int[] buffers, int quantum, int maxPartial) {
+    Settings peer = new Settings(TransportConfig.DEFAULT_MAX_FRAME_SIZE, TransportConfig.DEFAULT_FLOW_CONTROL_WINDOW,
+        TransportConfig.DEFAULT_FLOW_CONTROL_WINDOW, MANY, 8192);
+    List<ByteBuf> wire = new ArrayList<>();
+    OutboundFlowController c = new OutboundFlowController(ByteBufAllocator.DEFAULT, wire::add, peer, quantum,
+        maxPartial);
+    OutboundFlowController.StreamState[] out = new OutboundFlowController.StreamState[streams];
+    InboundFlowController.StreamFlow[] in = new InboundFlowController.StreamFlow[streams];
+    Run run = new Run();
+    List<int[]> windows = new ArrayList<>();
+    InboundFlowController receiver = new InboundFlowController(peer.initialStreamWindow, peer.connectionWindow,
+        (id, increment) -> windows.add(new int[] {id, increment}));
+    int[] first = new int[streams];
+    int[] last = new int[streams];
+    int[] own = new int[streams];
+    java.util.Arrays.fill(first, -1);
+    for (int i = 0; i < streams; i++) {
+      out[i] = new OutboundFlowController.StreamState(n -> {});
+      in[i] = receiver.newStream();
+      c.activate(out[i], 2 * i + 1);
+      for (int b = 0; b < buffers.length; b++) {
+        c.enqueueData(out[i], bytes(buffers[b]), b == buffers.length - 1);
+      }
+    }
+    long onWire = 0;
+    long sumCompletion = 0;
+    int partial = 0;
+    while (true) {
+      c.writePending();
+      if (wire.isEmpty()) {
+        break;
+      }
+      for (ByteBuf frame : wire) {
+        try {
+          int at = frame.readerIndex();
+          int i = (frame.getInt(at + Wire.OFFSET_STREAM_ID) - 1) / 2;
+          int n = frame.readableBytes() - 6;
+          boolean end = (frame.getUnsignedByte(at + Wire.OFFSET_FLAGS) & Wire.FLAG_END_STREAM) != 0;
+          onWire += n;
+          if (first[i] < 0) {
+            first[i] = run.frames;
+            partial++;
+          }
+          last[i] = run.frames;
+          own[i]++;
+          run.frames++;
+          if (end) {
+            partial--;
+            sumCompletion += onWire;
+          }
+          run.maxPartialAtReceiver = Math.max(run.maxPartialAtReceiver, partial);
+          receiver.received(in[i], n);
+          receiver.bytesRead(2 * i + 1, in[i], n);
+        } finally {
+          frame.release();
+        }
+      }
+      wire.clear();
+      for (int[] w : windows) {
+        if (w[0] == 0) {
+          run.connectionWindowFrames++;
+          c.connectionWindowUpdate(w[1]);
+        } else {
+          run.streamWindowFrames++;
+          c.streamWindowUpdate(out[(w[0] - 1) / 2], w[1]);
+        }
+      }
+      windows.clear();
+    }
+    for (int i = 0; i < streams; i++) {
+      assertThat(out[i].hasPending()).as("stream %d finished", i).isFalse();
+      int interleaved = last[i] - first[i] + 1 - own[i];
+      run.maxInterleaved = Math.max(run.maxInterleaved, interleaved);
+      run.sumInterleaved += interleaved;
+    }
+    run.meanBytesAtCompletion = sumCompletion / streams;
+    run.connectionBlocks = c.connectionBlocks();
+    run.streamBlocks = c.streamBlocks();
+    return run;
+  }
+
+  /** A 256 KiB protobuf in a gRPC message: 5-byte prefix, 1-byte tag, 3-byte length, then the bytes. */
+  private static final int[] MESSAGE_256K = {256 * 1024 + 9};
+  /** A 4 MiB protobuf in a gRPC message, as the framer's 1 MiB buffers hand it over. */
+  private static final int[] MESSAGE_4M = {1 << 20, 1 << 20, 1 << 20, 1 << 20, 10};
+
+  private static Run oneFramePerTurn(int streams, int[] message) {
+    return simulate(streams, message, 1, MANY); // the scheduling before the quantum: one frame per stream per turn
+  }
+
+  private static Run defaults(int streams, int[] message) {
+    return simulate(streams, message, OutboundFlowController.DEFAULT_QUANTUM,
+        OutboundFlowController.DEFAULT_MAX_PARTIAL_STREAMS);
+  }
+
+  @Test
+  void manyConcurrentMessagesJustOverAFrameEachLeaveWholeWithTheDefaults() {
+    Run before = oneFramePerTurn(64, MESSAGE_256K);
+    Run after = defaults(64, MESSAGE_256K);
+    System.out.println("64 x 256 KiB, one frame per turn: " + before);
+    System.out.println("64 x 256 KiB, defaults:           " + after);
+    assertThat(before.maxInterleaved).isGreaterThanOrEqualTo(63); // each tail waited a round of 64 streams
+    assertThat(after.maxInterleaved).isZero();
+    assertThat(after.maxPartialAtReceiver).isEqualTo(1);
+    assertThat(after.frames).isEqualTo(before.frames);
+  }
+
+  @Test
+  void largeMessagesFinishOneGroupAfterAnotherWithTheDefaults() {
+    for (int streams : new int[] {16, 64}) {
+      Run before = oneFramePerTurn(streams, MESSAGE_4M);
+      Run after = defaults(streams, MESSAGE_4M);
+      System.out.println(streams + " x 4 MiB, one frame per turn: " + before);
+      System.out.println(streams + " x 4 MiB, defaults:           " + after);
+      assertThat(before.maxPartialAtReceiver).isEqualTo(streams);
+      assertThat(after.maxPartialAtReceiver).isLessThanOrEqualTo(OutboundFlowController.DEFAULT_MAX_PARTIAL_STREAMS);
+      // Half of the messages are complete by the time half of the bytes are out, instead of all at the end.
+      assertThat(after.meanBytesAtCompletion).isLessThan(before.meanBytesAtCompletion * 2 / 3);
+    }
+  }
 }
