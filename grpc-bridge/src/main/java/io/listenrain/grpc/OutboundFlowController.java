@@ -18,8 +18,8 @@ import java.util.function.IntConsumer;
  * round behind every other stream. A turn therefore writes at most 1.25 quanta, and that bounds how long any stream
  * waits per other stream.
  *
- * <p>A stream whose whole queue is such a small tail when it asks for a turn (a 4 KiB call, a HEADERS or TRAILERS
- * frame) waits in a second line, and turns alternate between the two lines while both are waiting: a small call
+ * <p>A stream whose whole queue is such a small tail (a 4 KiB call, a HEADERS or TRAILERS frame), when it asks for a
+ * turn and still when the turn comes, waits in a second line, and turns alternate between the two lines while both are waiting: a small call
  * waits for at most one large turn per small stream ahead of it, not for a turn of every large stream, and large
  * streams still get at least every other turn.
  *
@@ -348,9 +348,15 @@ final class OutboundFlowController {
 
   /** The next turn: small and large turns alternate while both kinds wait. */
   private StreamState next() {
-    if (!small.isEmpty() && (smallsTurn || ready.isEmpty())) {
+    while (!small.isEmpty() && (smallsTurn || ready.isEmpty())) {
+      StreamState s = small.pollFirst();
+      if (!s.cancelled && (s.partial || s.queuedBytes > tailSlack)) {
+        // Listed with HEADERS only (a response), then its body arrived: it waits with the large streams.
+        ready.addLast(s);
+        continue;
+      }
       smallsTurn = false;
-      return small.pollFirst();
+      return s;
     }
     smallsTurn = true;
     return ready.pollFirst();

@@ -130,6 +130,21 @@ class OutboundFlowControllerTest {
   }
 
   @Test
+  void aStreamListedWithHeadersOnlyWhoseBodyThenArrivesWaitsWithTheLargeStreams() {
+    OutboundFlowController c = controller(1 << 30, 1 << 30, 2 * FRAME, MANY);
+    OutboundFlowController.StreamState response = stream(c, 2);
+    c.enqueueControl(response, FrameWriter.responseHeaders(ByteBufAllocator.DEFAULT, 2, new byte[0][]), null);
+    stream(c, 4, 4 * FRAME);
+    stream(c, 6, 100);
+    c.enqueueData(response, bytes(4 * FRAME), true);
+    c.writePending();
+    // Stream 2 joins the large line when its small-line turn comes, behind stream 4: the small call 6 goes first.
+    assertThat(written).containsExactly("DATA 4 16384", "DATA 4 16384", "DATA 6 100 END",
+        "DATA 4 16384", "DATA 4 16384 END", "HEADERS 2 4", "DATA 2 16384", "DATA 2 16384",
+        "DATA 2 16384", "DATA 2 16384 END");
+  }
+
+  @Test
   void atMostMaxPartialStreamsHoldAPartlyWrittenMessage() {
     OutboundFlowController c = controller(1 << 30, 1 << 30, FRAME, 2);
     for (int id = 1; id <= 7; id += 2) {
