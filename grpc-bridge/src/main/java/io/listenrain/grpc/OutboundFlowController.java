@@ -19,9 +19,9 @@ import java.util.function.IntConsumer;
  * waits per other stream.
  *
  * <p>A stream whose whole queue is such a small tail (a 4 KiB call, a HEADERS or TRAILERS frame), when it asks for a
- * turn and still when the turn comes, waits in a second line, and turns alternate between the two lines while both are waiting: a small call
- * waits for at most one large turn per small stream ahead of it, not for a turn of every large stream, and large
- * streams still get at least every other turn.
+ * turn and still when the turn comes, waits in a second line, and turns alternate between the two lines while both
+ * are waiting: a small call waits for at most one large turn per small stream ahead of it, not for a turn of every
+ * large stream, and large streams still get at least every other turn.
  *
  * <p>At most {@linkplain #DEFAULT_MAX_PARTIAL_STREAMS a few} streams may hold a partly written message at once (a
  * stream whose queue was not emptied in its turn). A stream whose queue cannot be emptied in one turn waits, in
