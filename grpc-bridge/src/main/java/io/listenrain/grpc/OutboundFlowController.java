@@ -23,9 +23,11 @@ import java.util.function.IntConsumer;
  * are waiting: a small call waits for at most one large turn per small stream ahead of it, not for a turn of every
  * large stream, and large streams still get at least every other turn.
  *
- * <p>At most {@linkplain #DEFAULT_MAX_PARTIAL_STREAMS a few} streams may hold a partly written message at once (a
- * stream whose queue was not emptied in its turn). A stream whose queue cannot be emptied in one turn waits, in
- * arrival order, until one of them finishes; a stream whose queue fits in one turn never waits for that. So large
+ * <p>At most {@linkplain #DEFAULT_MAX_PARTIAL_STREAMS a few} streams may hold a partly written batch at once (a batch is
+ * the DATA a stream had queued when it began writing; more queued meanwhile is a later batch). A stream whose queue
+ * cannot be emptied in one turn waits, in arrival order, until one of them finishes its batch; a stream whose queue
+ * fits in one turn never waits for that. A stream that keeps queueing gives its place up after each batch, so it
+ * cannot keep a waiting stream out. So large
  * messages finish one after another (the receiver can process and answer the first while the next arrives) instead of
  * all finishing together at the end, and the receiver holds a few partial messages instead of one per stream. A
  * partial stream stopped by its own stream window does not count against the bound, so a slow reader does not idle
@@ -60,8 +62,10 @@ final class OutboundFlowController {
     private boolean partial;
     /** Stopped by its own stream window with data queued. */
     private boolean windowBlocked;
-    /** Wrote DATA since its queue of DATA was last empty. */
+    /** Has written part, not all, of its batch: the DATA that was queued when it began writing. */
     private boolean started;
+    /** DATA bytes of the batch not written yet. */
+    private long batchLeft;
     /** Bytes of DATA written in the current turn. */
     private int turnBytes;
     /** Readable bytes of the queued DATA. */
@@ -238,6 +242,7 @@ final class OutboundFlowController {
     }
     s.queuedBytes = 0;
     s.started = false;
+    s.batchLeft = 0;
     setWindowBlocked(s, false);
     setPartial(s, false);
     if (s.deferred) {
@@ -333,9 +338,6 @@ final class OutboundFlowController {
       current = null;
       s.listed = false;
       s.turnBytes = 0;
-      if (s.queuedBytes == 0) {
-        s.started = false;
-      }
       setPartial(s, s.started);
       if (r == STREAM_BLOCKED) {
         streamBlocks++;
@@ -389,6 +391,9 @@ final class OutboundFlowController {
         sink.accept(FrameWriter.data(alloc, s.id, d.endStream, d.buf, true));
         continue;
       }
+      if (!s.started && s.turnBytes > 0) {
+        return MORE; // its batch is written and more arrived while a window stopped it: judged again next turn
+      }
       if (s.turnBytes >= quantum && s.queuedBytes > tailSlack) {
         return MORE; // the turn is used up and what is left is not a small tail
       }
@@ -409,9 +414,16 @@ final class OutboundFlowController {
       }
       s.window -= n;
       connectionWindow -= n;
+      if (!s.started) {
+        s.started = true;
+        s.batchLeft = s.queuedBytes;
+      }
       s.turnBytes += n;
       s.queuedBytes -= n;
-      s.started = true;
+      s.batchLeft -= n;
+      if (s.batchLeft <= 0) {
+        s.started = false;
+      }
       dataFrames++;
       // The last chunk is the queued buffer itself (its front, if any, went out as slices): undivided.
       sink.accept(FrameWriter.data(alloc, s.id, last && d.endStream, chunk, last));

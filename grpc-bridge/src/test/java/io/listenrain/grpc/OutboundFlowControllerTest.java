@@ -159,6 +159,22 @@ class OutboundFlowControllerTest {
   }
 
   @Test
+  void aStreamThatKeepsQueueingGivesItsPlaceUpAfterEachBatch() {
+    OutboundFlowController c = controller(1 << 30, FRAME, FRAME, 1);
+    OutboundFlowController.StreamState a = stream(c, 1);
+    c.enqueueData(a, bytes(2 * FRAME), false);
+    stream(c, 3, 2 * FRAME);
+    c.writePending();
+    assertThat(written).containsExactly("DATA 1 16384");
+    assertThat(c.deferredStreams()).isEqualTo(1);
+    c.enqueueData(a, bytes(2 * FRAME), true); // queued while its first batch is half written
+    c.connectionWindowUpdate(1 << 20);
+    c.writePending();
+    assertThat(written).containsExactly("DATA 1 16384", "DATA 1 16384", "DATA 3 16384", "DATA 3 16384 END",
+        "DATA 1 16384", "DATA 1 16384 END");
+  }
+
+  @Test
   void aStreamThatFitsInOneTurnIsNeverDeferred() {
     OutboundFlowController c = controller(1 << 30, 1 << 30, FRAME, 1);
     stream(c, 1, 3 * FRAME);
