@@ -20,9 +20,18 @@ import java.util.logging.Logger;
  *
  * <p>Commands always run later, never inline, even when enqueued from the I/O thread: that keeps callbacks that
  * re-enter the transport (an {@code onReady} that writes) from nesting inside the flow controller.
+ *
+ * <p>Commands queued while a drain runs (by the I/O thread itself: a handler on the direct executor whose
+ * {@code onReady}, called from the after-batch hook, writes its next messages; or by other threads meanwhile) are
+ * run by the same task, in another round, up to {@link #MAX_ROUNDS} rounds. The frames of all rounds then reach the
+ * connection's outbound queue before its drain (scheduled by the first frame) runs, so they share one flush and one
+ * system call. A lone command still runs in the first round and is flushed right after the task: nothing waits for
+ * more work. The bound keeps a producer that is always ready from holding the I/O thread away from reads and timers.
  */
 final class CommandQueue implements Runnable {
   private static final Logger log = Logger.getLogger(CommandQueue.class.getName());
+  /** Most drain-and-write rounds one task runs before it yields the I/O thread (and reschedules itself). */
+  static final int MAX_ROUNDS = 16;
 
   private final Executor executor;
   private final Runnable afterBatch;
@@ -50,15 +59,18 @@ final class CommandQueue implements Runnable {
   @Override
   public void run() {
     try {
-      Runnable c;
-      while ((c = queue.poll()) != null) {
-        try {
-          c.run();
-        } catch (RuntimeException e) {
-          log.log(Level.WARNING, "transport command failed", e);
+      int rounds = 0;
+      do {
+        Runnable c;
+        while ((c = queue.poll()) != null) {
+          try {
+            c.run();
+          } catch (RuntimeException e) {
+            log.log(Level.WARNING, "transport command failed", e);
+          }
         }
-      }
-      afterBatch.run();
+        afterBatch.run();
+      } while (++rounds < MAX_ROUNDS && !queue.isEmpty());
     } finally {
       scheduled.set(false);
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {

@@ -127,6 +127,14 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     return alloc;
   }
 
+  /**
+   * The connection under this transport, for tests that read its counters. I/O-thread state: set before
+   * {@code serverTransportCreated} is told, so a test reads it from that callback.
+   */
+  Connection connection() {
+    return conn;
+  }
+
   /** Starts reading; called once, by the server, right after {@code transportCreated}. Any thread. */
   void start(ServerTransportListener listener) {
     runOnLoop(() -> {
