@@ -4,6 +4,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,24 +24,37 @@ import java.util.logging.Logger;
  *
  * <p>Commands queued while a drain runs (by the I/O thread itself: a handler on the direct executor whose
  * {@code onReady}, called from the after-batch hook, writes its next messages; or by other threads meanwhile) are
- * run by the same task, in another round, up to {@link #MAX_ROUNDS} rounds. The frames of all rounds then reach the
- * connection's outbound queue before its drain (scheduled by the first frame) runs, so they share one flush and one
- * system call. A lone command still runs in the first round and is flushed right after the task: nothing waits for
- * more work. The bound keeps a producer that is always ready from holding the I/O thread away from reads and timers.
+ * run by the same task, in another round, until the task has handed {@link #MAX_BYTES_PER_TASK} bytes to the
+ * connection or run {@link #MAX_ROUNDS} rounds. The frames of all rounds then reach the connection's outbound queue
+ * before its drain (scheduled by the first frame) runs, so they share one flush and one system call. A lone command
+ * still runs in the first round and is flushed right after the task: nothing waits for more work. The bounds keep a
+ * producer that is always ready from holding the I/O thread away from reads and timers, and keep one flush from
+ * carrying a whole flow-control window: the peer should start reading (and returning credit) while more is written.
  */
 final class CommandQueue implements Runnable {
   private static final Logger log = Logger.getLogger(CommandQueue.class.getName());
   /** Most drain-and-write rounds one task runs before it yields the I/O thread (and reschedules itself). */
   static final int MAX_ROUNDS = 16;
+  /**
+   * Once a task has written this many bytes it runs no further round. 256 KiB: eight rounds of a stream's default
+   * 32 KiB on-ready threshold, a quarter of the default 1 MiB window.
+   */
+  static final long MAX_BYTES_PER_TASK = 256 * 1024;
 
   private final Executor executor;
   private final Runnable afterBatch;
+  private final LongSupplier bytesSent;
   private final Queue<Runnable> queue = PlatformDependent.newMpscQueue();
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  CommandQueue(Executor executor, Runnable afterBatch) {
+  /**
+   * @param afterBatch runs after each round of commands, on the I/O thread (the transport writes pending frames)
+   * @param bytesSent the bytes the transport has handed to its connection so far, read on the I/O thread
+   */
+  CommandQueue(Executor executor, Runnable afterBatch, LongSupplier bytesSent) {
     this.executor = executor;
     this.afterBatch = afterBatch;
+    this.bytesSent = bytesSent;
   }
 
   /** Queues {@code command} and makes sure a drain will run it. */
@@ -59,6 +73,7 @@ final class CommandQueue implements Runnable {
   @Override
   public void run() {
     try {
+      long start = bytesSent.getAsLong();
       int rounds = 0;
       do {
         Runnable c;
@@ -70,7 +85,7 @@ final class CommandQueue implements Runnable {
           }
         }
         afterBatch.run();
-      } while (++rounds < MAX_ROUNDS && !queue.isEmpty());
+      } while (++rounds < MAX_ROUNDS && !queue.isEmpty() && bytesSent.getAsLong() - start < MAX_BYTES_PER_TASK);
     } finally {
       scheduled.set(false);
       if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {

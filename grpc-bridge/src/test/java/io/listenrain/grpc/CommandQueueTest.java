@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,8 @@ class CommandQueueTest {
   private final EventLoop loop = new DefaultEventLoop();
   /** Tasks the queue handed to the loop. */
   private final AtomicInteger tasks = new AtomicInteger();
+  /** Bytes the transport would have written: what the queue's byte budget counts. */
+  private final AtomicLong written = new AtomicLong();
   private final Executor counting = r -> {
     tasks.incrementAndGet();
     loop.execute(r);
@@ -38,7 +41,7 @@ class CommandQueueTest {
     CommandQueue q = new CommandQueue(counting, () -> {
       batches.incrementAndGet();
       done.complete(null);
-    });
+    }, written::get);
 
     q.enqueue(() -> { });
 
@@ -63,7 +66,7 @@ class CommandQueueTest {
       } else {
         done.complete(null);
       }
-    });
+    }, written::get);
 
     q[0].enqueue(() -> ran.add(0));
 
@@ -84,7 +87,7 @@ class CommandQueueTest {
       if (!batchesSeenByOtherTask.isDone()) {
         q[0].enqueue(() -> { }); // always more work, until the other task has run
       }
-    });
+    }, written::get);
 
     loop.execute(() -> {
       q[0].enqueue(() -> { });
@@ -94,5 +97,27 @@ class CommandQueueTest {
     assertThat(batchesSeenByOtherTask.get(10, TimeUnit.SECONDS)).isEqualTo(CommandQueue.MAX_ROUNDS);
     loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
     assertThat(tasks.get()).as("the queue rescheduled itself behind the other task").isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aTaskRunsNoFurtherRoundOnceItHasWrittenItsByteBudget() throws Exception {
+    AtomicInteger batches = new AtomicInteger();
+    CompletableFuture<Integer> batchesSeenByOtherTask = new CompletableFuture<>();
+    long perRound = CommandQueue.MAX_BYTES_PER_TASK / 3 + 1; // the budget is spent in the third round
+    CommandQueue[] q = new CommandQueue[1];
+    q[0] = new CommandQueue(counting, () -> {
+      batches.incrementAndGet();
+      written.addAndGet(perRound);
+      if (!batchesSeenByOtherTask.isDone()) {
+        q[0].enqueue(() -> { });
+      }
+    }, written::get);
+
+    loop.execute(() -> {
+      q[0].enqueue(() -> { });
+      loop.execute(() -> batchesSeenByOtherTask.complete(batches.get()));
+    });
+
+    assertThat(batchesSeenByOtherTask.get(10, TimeUnit.SECONDS)).isEqualTo(3);
   }
 }
