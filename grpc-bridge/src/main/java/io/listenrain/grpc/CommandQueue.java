@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 /**
  * Ordered hand-off of commands from application threads to a connection's I/O thread (the role of grpc-java's
  * {@code WriteQueue}). Any thread {@link #enqueue}s; the I/O thread drains everything queued in one task and then runs
- * the after-batch hook once (the transport writes pending frames there), so many commands share one flush.
+ * the after-batch hook (the transport writes pending frames there), so many commands share one flush.
  *
  * <p>A command enqueued {@linkplain #enqueueWithoutFlush without flush} does not wake the I/O thread: it waits for
  * the next {@link #enqueue} (or a drain already scheduled), the way grpc-java's {@code WriteQueue} lets a unary call's
