@@ -94,6 +94,8 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   private Connection conn;
   private OutboundFlowController outbound;
   private InboundFlowController inbound;
+  /** Frame bytes handed to the connection so far; the command queue bounds a task's writes with it. */
+  private long bytesSent;
   private final IntObjectHashMap<ListenRainClientStream> streams = new IntObjectHashMap<>();
   private final ArrayDeque<ListenRainClientStream> queued = new ArrayDeque<>();
   private int nextStreamId = 1;
@@ -217,7 +219,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
         PacketQueues.bounded(config.outboundQueueCapacity), this);
     send(FrameWriter.settings(alloc, config.localSettings()));
     List<Runnable> pending;
-    CommandQueue q = new CommandQueue(loop, this::writePending);
+    CommandQueue q = new CommandQueue(loop, this::writePending, () -> bytesSent);
     synchronized (lock) {
       connection = conn;
       commandQueue = q;
@@ -565,6 +567,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       frame.release();
       return;
     }
+    bytesSent += frame.readableBytes();
     try {
       c.send(frame);
     } catch (ConnectionClosedException e) {

@@ -74,6 +74,8 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private Attributes attributes = Attributes.EMPTY;
   private final InboundFlowController inbound;
   private final OutboundFlowController outbound;
+  /** Frame bytes handed to the connection so far; the command queue bounds a task's writes with it. */
+  private long bytesSent;
   private final IntObjectHashMap<ListenRainServerStream> streams = new IntObjectHashMap<>();
   private Settings peer;
   private int lastStreamId;
@@ -112,7 +114,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     this.alloc = channel.alloc();
     this.loop = channel.executor();
     this.reader = new FrameReader(true, config.maxFrameSize);
-    this.commandQueue = new CommandQueue(loop, this::writePending);
+    this.commandQueue = new CommandQueue(loop, this::writePending, () -> bytesSent);
     this.inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     this.outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
     this.abuse = new AbusePolicy(config, System::nanoTime);
@@ -125,6 +127,14 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
 
   ByteBufAllocator alloc() {
     return alloc;
+  }
+
+  /**
+   * The connection under this transport, for tests that read its counters. I/O-thread state: set before
+   * {@code serverTransportCreated} is told, so a test reads it from that callback.
+   */
+  Connection connection() {
+    return conn;
   }
 
   /** Starts reading; called once, by the server, right after {@code transportCreated}. Any thread. */
@@ -412,6 +422,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       frame.release();
       return;
     }
+    bytesSent += frame.readableBytes();
     try {
       c.send(frame);
     } catch (ConnectionClosedException e) {

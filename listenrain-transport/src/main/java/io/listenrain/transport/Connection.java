@@ -42,7 +42,8 @@ import java.util.function.Consumer;
  *
  * <h2>Counters</h2>
  * {@link #bytesIn()}, {@link #bytesOut()} (framed bytes, headers included), {@link #packetsIn()},
- * {@link #packetsOut()}, {@link #rejectedSends()} and {@link #queueDepth()} may be read from any thread.
+ * {@link #packetsOut()}, {@link #flushes()}, {@link #rejectedSends()} and {@link #queueDepth()} may be read from any
+ * thread.
  */
 public final class Connection {
   /** Cumulations larger than this chain reads as components instead of copying them into one buffer. */
@@ -72,6 +73,7 @@ public final class Connection {
   private volatile long bytesOut;
   private volatile long packetsIn;
   private volatile long packetsOut;
+  private volatile long flushes;
   private final LongAdder rejectedSends = new LongAdder();
 
   private Connection(Channel channel, PacketCodec codec, PacketQueue queue, PacketHandler handler) {
@@ -177,6 +179,7 @@ public final class Connection {
       wrote = true;
     }
     if (wrote) {
+      flushes++;
       channel.flush();
     }
     // Decide on what poll() saw, not on size(): a sender may hold a reservation it is about to give back (queue
@@ -312,6 +315,14 @@ public final class Connection {
 
   public long packetsOut() {
     return packetsOut;
+  }
+
+  /**
+   * Channel flushes so far: one per drain that wrote something, however many packets it wrote. Packets over flushes
+   * is how well sends are batched into system calls.
+   */
+  public long flushes() {
+    return flushes;
   }
 
   /** Sends refused so far: queue full, connection closing, or payload too large. */
