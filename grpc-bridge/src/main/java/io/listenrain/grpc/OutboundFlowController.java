@@ -64,6 +64,8 @@ final class OutboundFlowController {
   private final ByteBufAllocator alloc;
   private final Consumer<ByteBuf> sink;
   private final ArrayDeque<StreamState> ready = new ArrayDeque<>();
+  private long queuedDataBytes;
+  private long peakQueuedDataBytes;
   private int connectionWindow;
   private int initialStreamWindow;
   private int maxFrameSize;
@@ -85,6 +87,16 @@ final class OutboundFlowController {
     return connectionWindow;
   }
 
+  /** DATA payload bytes queued on all streams and not yet handed to the frame sink. */
+  long queuedDataBytes() {
+    return queuedDataBytes;
+  }
+
+  /** The most {@link #queuedDataBytes()} has been. */
+  long peakQueuedDataBytes() {
+    return peakQueuedDataBytes;
+  }
+
   /** The stream has its id: its frames may now be written. */
   void activate(StreamState s, int id) {
     s.id = id;
@@ -100,6 +112,8 @@ final class OutboundFlowController {
       return;
     }
     s.items.add(new Data(data, endStream));
+    queuedDataBytes += data.readableBytes();
+    peakQueuedDataBytes = Math.max(peakQueuedDataBytes, queuedDataBytes);
     list(s);
   }
 
@@ -131,8 +145,9 @@ final class OutboundFlowController {
     }
   }
 
-  private static void release(Object item) {
+  private void release(Object item) {
     if (item instanceof Data) {
+      queuedDataBytes -= ((Data) item).buf.readableBytes();
       ((Data) item).buf.release();
     } else {
       ((Control) item).frame.release();
@@ -204,6 +219,7 @@ final class OutboundFlowController {
       }
       s.window -= n;
       connectionWindow -= n;
+      queuedDataBytes -= n;
       // The last chunk is the queued buffer itself (its front, if any, went out as slices): undivided.
       sink.accept(FrameWriter.data(alloc, s.id, last && d.endStream, chunk, last));
       s.onSent.accept(n);
