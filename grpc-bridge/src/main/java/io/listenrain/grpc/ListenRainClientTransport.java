@@ -159,6 +159,13 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     return f;
   }
 
+  /** Test hook: how many streams wait for readiness ({@link SendBudget}), read on the I/O thread. */
+  CompletableFuture<Integer> streamsWaitingForReadiness() {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    runOnLoop(() -> f.complete(sendBudget == null ? 0 : sendBudget.waiting()));
+    return f;
+  }
+
   ByteBufAllocator alloc() {
     return alloc;
   }
