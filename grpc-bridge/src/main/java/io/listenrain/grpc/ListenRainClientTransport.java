@@ -234,11 +234,11 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
     sendBudget = new SendBudget(config.maxQueuedSendBytes, config.sendBudgetHoldNanos, config.ticker,
-        outbound::queuedDataBytes, delay -> loop.schedule(() -> {
+        outbound::queuedDataBytes, delay -> loop.schedule(() -> commands(() -> {
           if (!closed) {
-            sendBudget.wakeUp();
+            sendBudget.wakeUp(); // behind the commands already queued: see SendBudget.wakeUp
           }
-        }, delay, TimeUnit.NANOSECONDS));
+        }), delay, TimeUnit.NANOSECONDS));
     conn = Connection.open(ch, new FramePacketCodec(config.maxPacketLength()),
         PacketQueues.bounded(config.outboundQueueCapacity), this);
     send(FrameWriter.settings(alloc, config.localSettings()));

@@ -73,6 +73,8 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private Connection conn;
   private Attributes attributes = Attributes.EMPTY;
   private final InboundFlowController inbound;
+  /** Connection credit held back while the queued responses are over the send budget (see sendWindow). */
+  private int withheldConnectionCredit;
   private final OutboundFlowController outbound;
   private final IntObjectHashMap<ListenRainServerStream> streams = new IntObjectHashMap<>();
   private Settings peer;
@@ -176,6 +178,11 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private void writePending() {
     if (!closed) {
       outbound.writePending();
+      if (withheldConnectionCredit > 0 && outbound.queuedDataBytes() < config.maxQueuedSendBytes / 2) {
+        int inc = withheldConnectionCredit;
+        withheldConnectionCredit = 0;
+        send(FrameWriter.window(alloc, 0, inc));
+      }
     }
   }
 
@@ -421,7 +428,18 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
   }
 
+  /**
+   * Connection credit waits while the responses queued on this connection reach the send budget: a client then stops
+   * sending request bytes once the window it holds is used up, and its own budget stops making new calls ready, so
+   * requests wait unserialized on the client instead of turning into queued responses here (a unary handler answers
+   * at once, whatever the readiness of its call). The credit goes out when the queue falls below half the budget
+   * ({@link #writePending}). Responses keep flowing, and so does stream credit (bounded by the connection window).
+   */
   private void sendWindow(int streamId, int increment) {
+    if (streamId == 0 && (withheldConnectionCredit > 0 || outbound.queuedDataBytes() >= config.maxQueuedSendBytes)) {
+      withheldConnectionCredit = (int) Math.min(Integer.MAX_VALUE, (long) withheldConnectionCredit + increment);
+      return;
+    }
     send(FrameWriter.window(alloc, streamId, increment));
   }
 

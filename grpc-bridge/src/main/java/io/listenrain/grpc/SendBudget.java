@@ -161,14 +161,23 @@ final class SendBudget {
     t.state = CLOSED;
   }
 
-  /** A scheduled hold time ended. */
+  /**
+   * A scheduled hold time ended: reservations past their deadline lapse, then grants are re-evaluated. Only here do
+   * reservations lapse, never in {@link #pump()}: the owner runs this behind the commands already queued for the I/O
+   * thread, so a message written in time (even one written by an {@code onReady} that ran on the I/O thread itself,
+   * whose write command waits behind other commands) is counted before its reservation can lapse.
+   */
   void wakeUp() {
     wakeUpScheduled = false;
-    pump();
+    pump(true);
   }
 
   /** Grants readiness to waiting streams, in order, as far as the budget allows. */
   void pump() {
+    pump(false);
+  }
+
+  private void pump(boolean lapse) {
     if (pumping) {
       return;
     }
@@ -177,7 +186,8 @@ final class SendBudget {
       while (waitingCount > 0) {
         long now = ticker.getAsLong();
         Ticket r;
-        while ((r = reservations.peekFirst()) != null && (r.state != RESERVED || r.deadline - now <= 0)) {
+        while ((r = reservations.peekFirst()) != null
+            && (r.state != RESERVED || lapse && r.deadline - now <= 0)) {
           reservations.pollFirst();
           if (r.state == RESERVED) {
             r.state = ALLOCATED;
@@ -196,6 +206,7 @@ final class SendBudget {
             wakeUpScheduled = true;
             wakeUpIn.accept(Math.max(1, r.deadline - now));
           }
+          // r is the oldest live reservation: the wake-up comes at its deadline (or, if past it, at once).
           return;
         }
         Ticket t = waiting.poll();

@@ -28,7 +28,10 @@ final class TransportConfig implements Cloneable {
   int maxInboundMetadataSize = GrpcUtil.DEFAULT_MAX_HEADER_LIST_SIZE;
   int maxConcurrentStreams = Integer.MAX_VALUE;
   int outboundQueueCapacity = 64 * 1024;
-  /** Client: queued DATA bytes per connection above which new streams wait for readiness ({@link SendBudget}). */
+  /**
+   * Send budget per connection: on a client, queued DATA bytes above which new streams wait for readiness
+   * ({@link SendBudget}); on a server, queued response bytes above which connection credit is held back.
+   */
   long maxQueuedSendBytes = SendBudget.DEFAULT_BUDGET;
   /** Client: how long a readiness grant reserves budget for a stream that has not written yet. */
   long sendBudgetHoldNanos = SendBudget.DEFAULT_HOLD_NANOS;

@@ -160,6 +160,20 @@ class SendBudgetTest {
   }
 
   @Test
+  void aReservationLapsesOnlyOnTheWakeUpNeverInAnOrdinaryPump() {
+    budget.requestReady(ticket("a")); // its write may still wait behind other I/O-thread commands
+    budget.requestReady(ticket("b"));
+
+    now += 10 * HOLD;
+    budget.pump();
+    budget.requestReady(ticket("c"));
+    assertThat(allocated).containsExactly("a");
+
+    budget.wakeUp();
+    assertThat(allocated).containsExactly("a", "b");
+  }
+
+  @Test
   void aClosedGrantReleasesItsReservation() {
     SendBudget.Ticket a = ticket("a");
     budget.requestReady(a);
