@@ -142,7 +142,8 @@ final class ListenRainClientStream extends AbstractClientStream {
         onSendingBytes(n);
       }
       tracer.reportMessageSent(numMessages);
-      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream),
+      boolean messageEnd = numMessages > 0;
+      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream, messageEnd),
           flush || endOfStream);
     }
 

@@ -476,12 +476,13 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
   }
 
-  void writeData(ListenRainClientStream stream, ByteBuf buf, boolean endOfStream) {
+  /** @param messageEnd the bytes end a message (or the stream), for the send budget */
+  void writeData(ListenRainClientStream stream, ByteBuf buf, boolean endOfStream, boolean messageEnd) {
     if (stream.finished || outbound == null || (!endOfStream && !buf.isReadable())) {
       buf.release(); // an empty DATA frame without END_STREAM says nothing, and servers police them
       return;
     }
-    sendBudget.wrote(stream.readiness, buf.readableBytes());
+    sendBudget.wrote(stream.readiness, buf.readableBytes(), messageEnd || endOfStream);
     outbound.enqueueData(stream.out, buf, endOfStream);
   }
 

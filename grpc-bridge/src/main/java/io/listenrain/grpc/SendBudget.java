@@ -26,16 +26,18 @@ import java.util.function.LongSupplier;
  *       message pushes the queue over again: grants would trickle one per frame and the queue would sit at the budget
  *       with an application wake-up per frame. With it grants come in batches while half a budget still keeps the
  *       socket busy; and</li>
- *   <li>the queued bytes plus a reservation for every granted stream that has not written yet stay below the budget.
- *       A grant reserves as much as the largest write seen on this connection (the whole budget before the first
- *       write), because its message is on its way through the application's executor and not yet counted. That is
- *       what bounds a burst: a thousand streams started together are granted one message's worth at a time, not all
- *       at once. A reservation ends when the stream writes (DATA or end of stream), ends, or after the hold time: a
+ *   <li>the queued bytes plus a reservation for every granted stream that has not written a whole message yet stay
+ *       below the budget. A grant reserves as much as the largest message written on this connection (the whole
+ *       budget before the first message, at least a sixteenth of it after), because its message is on its way
+ *       through the application's executor and not yet counted. That is what bounds a burst: a thousand streams
+ *       started together are granted a message's worth at a time, not all at once. A reservation ends when the
+ *       stream has written a whole message (or its end of stream), when it ends, or when the hold time lapses: a
  *       stream granted readiness that does not write (a bidi call waiting for the server) must not hold back other
  *       streams for ever.</li>
  * </ul>
  * With uniform messages the queued bytes thus stay within the budget plus one message (the grant made just below the
- * budget); an application that ignores readiness can queue any amount, as before.
+ * budget). When messages grow, the first round of grants can pass it by up to 16 of the new messages; an application
+ * that ignores readiness can queue any amount, as before.
  *
  * <p>A stream that finishes while waiting leaves the queue without being allocated ({@link #closed}); every stream is
  * allocated at most once.
@@ -51,6 +53,12 @@ final class SendBudget {
   /** Default hold of a grant's reservation: 10 ms, ample for an application to answer {@code onReady}. */
   static final long DEFAULT_HOLD_NANOS = 10_000_000L;
 
+  /**
+   * A reservation is at least 1/16 of the budget: a connection that carried small messages so far admits at most 16
+   * unwritten grants at once, should the next messages be large.
+   */
+  private static final long MIN_RESERVATION_DIVISOR = 16;
+
   private static final int NEW = 0;
   private static final int EARLY = 1;
   private static final int WAITING = 2;
@@ -63,6 +71,7 @@ final class SendBudget {
     private final Runnable allocate;
     private int state = NEW;
     private long deadline;
+    private long partial;
 
     /** @param allocate reports the stream allocated; run at most once, on the I/O thread */
     Ticket(Runnable allocate) {
@@ -83,8 +92,8 @@ final class SendBudget {
   private final ArrayDeque<Ticket> reservations = new ArrayDeque<>();
   private int waitingCount;
   private int reservedCount;
-  /** The largest single write seen on the connection; 0 before the first. */
-  private long largestWrite;
+  /** The largest message written on the connection; 0 before the first. */
+  private long largestMessage;
   private boolean throttled;
   private boolean wakeUpScheduled;
   private boolean pumping;
@@ -132,11 +141,16 @@ final class SendBudget {
   }
 
   /**
-   * The application handed {@code bytes} of DATA (or an end of stream) to the transport for this stream: it ends the
-   * stream's reservation, and allocates a stream still waiting (the application did not wait for readiness).
+   * The application handed {@code bytes} of DATA to the transport for this stream; {@code messageEnd} if they end a
+   * message or the stream (gRPC's framer hands a large message over in several parts). A stream still waiting is
+   * allocated at once (the application did not wait for readiness); a reservation ends with the first whole message.
    */
-  void wrote(Ticket t, int bytes) {
-    largestWrite = Math.max(largestWrite, bytes);
+  void wrote(Ticket t, int bytes, boolean messageEnd) {
+    t.partial += bytes;
+    if (messageEnd) {
+      largestMessage = Math.max(largestMessage, t.partial);
+      t.partial = 0;
+    }
     switch (t.state) {
       case NEW -> t.state = EARLY;
       case WAITING -> {
@@ -144,8 +158,10 @@ final class SendBudget {
         allocate(t, ALLOCATED); // its entry in the queue is skipped
       }
       case RESERVED -> {
-        t.state = ALLOCATED;
-        reservedCount--;
+        if (messageEnd) {
+          t.state = ALLOCATED;
+          reservedCount--;
+        }
       }
       default -> { }
     }
@@ -200,7 +216,8 @@ final class SendBudget {
           return; // the next write that leaves the queue pumps again
         }
         throttled = false;
-        long perGrant = largestWrite == 0 ? budget : largestWrite;
+        long perGrant = largestMessage == 0 ? budget
+            : Math.max(largestMessage, -Math.floorDiv(-budget, MIN_RESERVATION_DIVISOR)); // rounded up
         if (reservedCount > 0 && queued + Math.min((double) budget, (double) reservedCount * perGrant) >= budget) {
           if (!wakeUpScheduled && r != null) {
             wakeUpScheduled = true;

@@ -24,7 +24,7 @@ class SendBudgetTest {
 
   /** The stream writes {@code bytes}, which then sit in the connection's queue. */
   private void write(SendBudget.Ticket t, int bytes) {
-    budget.wrote(t, bytes);
+    budget.wrote(t, bytes, true);
     queued += bytes;
   }
 
@@ -119,7 +119,7 @@ class SendBudgetTest {
     SendBudget.Ticket a = ticket("a");
     budget.requestReady(a); // reserves the whole budget
     SendBudget.Ticket b = ticket("b");
-    budget.wrote(b, 10);
+    budget.wrote(b, 10, true);
     assertThat(allocated).containsExactly("a");
 
     budget.requestReady(b);
@@ -170,6 +170,33 @@ class SendBudgetTest {
     assertThat(allocated).containsExactly("a");
 
     budget.wakeUp();
+    assertThat(allocated).containsExactly("a", "b");
+  }
+
+  @Test
+  void afterSmallMessagesAtMostSixteenGrantsAwaitTheirFirstMessage() {
+    SendBudget.Ticket a = ticket("a");
+    budget.requestReady(a);
+    write(a, 1); // small messages so far
+    queued = 0;
+    for (int i = 0; i < 40; i++) {
+      budget.requestReady(ticket("s" + i));
+    }
+    assertThat(allocated).hasSize(1 + 16);
+  }
+
+  @Test
+  void aReservationLastsUntilTheMessageIsWhole() {
+    SendBudget.Ticket a = ticket("a");
+    budget.requestReady(a);
+    budget.requestReady(ticket("b"));
+
+    budget.wrote(a, 100, false);
+    budget.pump();
+    assertThat(allocated).containsExactly("a");
+
+    budget.wrote(a, 100, true);
+    budget.pump();
     assertThat(allocated).containsExactly("a", "b");
   }
 
