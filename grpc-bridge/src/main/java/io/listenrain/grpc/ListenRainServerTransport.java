@@ -75,6 +75,8 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private final InboundFlowController inbound;
   /** Connection credit held back while the queued responses are over the send budget (see sendWindow). */
   private int withheldConnectionCredit;
+  /** How many times connection credit was held back; read by tests. */
+  private volatile int creditHolds;
   private final OutboundFlowController outbound;
   private final IntObjectHashMap<ListenRainServerStream> streams = new IntObjectHashMap<>();
   private Settings peer;
@@ -173,6 +175,11 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     } else {
       loop.execute(r);
     }
+  }
+
+  /** Test hook: how many times this connection held back its credit for the send budget. */
+  int creditHolds() {
+    return creditHolds;
   }
 
   private void writePending() {
@@ -437,6 +444,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
    */
   private void sendWindow(int streamId, int increment) {
     if (streamId == 0 && (withheldConnectionCredit > 0 || outbound.queuedDataBytes() >= config.maxQueuedSendBytes)) {
+      if (withheldConnectionCredit == 0) {
+        creditHolds++;
+      }
       withheldConnectionCredit = (int) Math.min(Integer.MAX_VALUE, (long) withheldConnectionCredit + increment);
       return;
     }

@@ -77,10 +77,6 @@ final class SendBudget {
     Ticket(Runnable allocate) {
       this.allocate = allocate;
     }
-
-    boolean allocated() {
-      return state == RESERVED || state == ALLOCATED;
-    }
   }
 
   private final long budget;

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client connection's send budget over real loopback TCP with grpc-java's channel and server: callers that wait
- * for {@code onReady} keep the connection's queued request bytes near the budget, and calls waiting for readiness end
- * cleanly.
+ * The send budget over real loopback TCP with grpc-java's channel and server: callers that wait for {@code onReady}
+ * keep the client connection's queued request bytes near the budget, calls waiting for readiness end cleanly, and a
+ * server over its budget holds back credit without stalling the calls.
  */
-class ClientSendBudgetTest {
+class SendBudgetEndToEndTest {
   private static final int BUDGET = 1024 * 1024;
   private static final int MESSAGE = 512 * 1024;
   /** Echo as a client-streaming call: its HEADERS go out at once, so the call can wait for readiness first. */
@@ -41,9 +41,16 @@ class ClientSendBudgetTest {
   private Server server;
   private ManagedChannel channel;
   private final List<ListenRainClientTransport> transports = new CopyOnWriteArrayList<>();
+  private final List<ListenRainServerTransport> serverTransports = new CopyOnWriteArrayList<>();
 
   private void start(Object service) throws Exception {
-    ListenRainServerBuilder sb = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    start(service, Long.MAX_VALUE);
+  }
+
+  private void start(Object service, long serverBudget) throws Exception {
+    ListenRainServerBuilder sb = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .maxQueuedSendBytesPerConnection(serverBudget);
+    sb.config().serverTransportCreated = serverTransports::add;
     sb.addService((io.grpc.BindableService) service);
     server = sb.build().start();
     ListenRainChannelBuilder cb = ListenRainChannelBuilder.forSocketAddress(server.getListenSockets().get(0))
@@ -134,6 +141,22 @@ class ClientSendBudgetTest {
     long oneMessage = all.get(0).request.getSerializedSize() + 5L; // with the gRPC message prefix
     assertThat(peak).as("peak queued request bytes").isGreaterThanOrEqualTo(MESSAGE)
         .isLessThanOrEqualTo(BUDGET + oneMessage);
+  }
+
+  @Test
+  void aServerOverItsSendBudgetHoldsBackCreditAndEveryCallStillCompletes() throws Exception {
+    start(new EchoServiceImpl(), 256 * 1024);
+    List<EchoWhenReady> all = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      all.add(new EchoWhenReady(channel, request(MESSAGE, i)));
+    }
+    all.forEach(EchoWhenReady::start);
+
+    for (EchoWhenReady c : all) {
+      assertThat(c.response.get(60, TimeUnit.SECONDS).getPayload()).isEqualTo(c.request.getPayload());
+    }
+    assertThat(serverTransports).hasSize(1);
+    assertThat(serverTransports.get(0).creditHolds()).as("times the server held back credit").isPositive();
   }
 
   /** A client stream whose server never asks for a message: its requests stay queued on the client. */
