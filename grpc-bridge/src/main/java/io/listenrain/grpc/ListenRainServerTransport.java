@@ -185,7 +185,8 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private void writePending() {
     if (!closed) {
       outbound.writePending();
-      if (withheldConnectionCredit > 0 && outbound.queuedDataBytes() < config.maxQueuedSendBytes / 2) {
+      long lowWater = config.maxQueuedSendBytes - config.maxQueuedSendBytes / 2; // half, rounded up
+      if (withheldConnectionCredit > 0 && outbound.queuedDataBytes() < lowWater) {
         int inc = withheldConnectionCredit;
         withheldConnectionCredit = 0;
         send(FrameWriter.window(alloc, 0, inc));

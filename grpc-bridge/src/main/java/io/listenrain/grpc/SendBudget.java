@@ -207,7 +207,7 @@ final class SendBudget {
           }
         }
         long queued = queuedBytes.getAsLong();
-        if (throttled && queued >= budget / 2 || queued >= budget) {
+        if (throttled && queued >= budget - budget / 2 || queued >= budget) { // half, rounded up
           throttled = true;
           return; // the next write that leaves the queue pumps again
         }

@@ -44,10 +44,10 @@ class SendBudgetEndToEndTest {
   private final List<ListenRainServerTransport> serverTransports = new CopyOnWriteArrayList<>();
 
   private void start(Object service) throws Exception {
-    start(service, Long.MAX_VALUE);
+    start(service, Long.MAX_VALUE, TransportConfig.DEFAULT_FLOW_CONTROL_WINDOW);
   }
 
-  private void start(Object service, long serverBudget) throws Exception {
+  private void start(Object service, long serverBudget, int clientWindow) throws Exception {
     ListenRainServerBuilder sb = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .maxQueuedSendBytesPerConnection(serverBudget);
     sb.config().serverTransportCreated = serverTransports::add;
@@ -55,6 +55,7 @@ class SendBudgetEndToEndTest {
     server = sb.build().start();
     ListenRainChannelBuilder cb = ListenRainChannelBuilder.forSocketAddress(server.getListenSockets().get(0))
         .usePlaintext()
+        .flowControlWindow(clientWindow)
         .maxQueuedSendBytesPerConnection(BUDGET);
     cb.config().sendBudgetHoldNanos = TimeUnit.SECONDS.toNanos(60); // every grant is used: no lapse muddles the bound
     cb.config().clientTransportCreated = transports::add;
@@ -145,7 +146,9 @@ class SendBudgetEndToEndTest {
 
   @Test
   void aServerOverItsSendBudgetHoldsBackCreditAndEveryCallStillCompletes() throws Exception {
-    start(new EchoServiceImpl(), 256 * 1024);
+    // Any queued response byte is over a 1-byte budget, and a 64 KiB client window makes each 512 KiB response take
+    // several round trips: requests keep arriving while responses wait.
+    start(new EchoServiceImpl(), 1, 64 * 1024);
     List<EchoWhenReady> all = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 16; i++) {
       all.add(new EchoWhenReady(channel, request(MESSAGE, i)));

@@ -81,6 +81,21 @@ class SendBudgetTest {
   }
 
   @Test
+  void aOneByteBudgetReopensOnceTheQueueIsEmpty() {
+    SendBudget tiny = new SendBudget(1, HOLD, () -> now, () -> queued, wakeUps::add);
+    SendBudget.Ticket a = ticket("a");
+    tiny.requestReady(a);
+    tiny.wrote(a, 10, true);
+    queued = 10;
+    tiny.requestReady(ticket("b"));
+    assertThat(allocated).containsExactly("a");
+
+    queued = 0;
+    tiny.pump();
+    assertThat(allocated).containsExactly("a", "b");
+  }
+
+  @Test
   void waitingStreamsAreGrantedInTheOrderTheyStarted() {
     SendBudget.Ticket a = ticket("a");
     budget.requestReady(a);
