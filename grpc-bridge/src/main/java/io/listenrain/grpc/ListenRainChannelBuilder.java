@@ -224,6 +224,29 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return this;
   }
 
+  /**
+   * The send budget of each connection, in bytes (default 32 MiB): while the request DATA that calls have handed to a
+   * connection and that is not yet written to its socket reaches this many bytes, calls newly started on that
+   * connection are not ready ({@code ClientCall.isReady()} is false and {@code onReady} waits); they become ready in
+   * the order they started once the queued bytes fall below half of it. Nothing is held back: headers and messages
+   * are sent as soon as the application writes them, so calls that write without waiting for {@code onReady} behave
+   * as without a budget. Applications that wait for {@code onReady} before each message (streaming observers, or a
+   * {@code ClientCall} that sends after {@code onReady}) thus keep about this many serialized bytes per connection,
+   * however many calls they start: a thousand 4 MiB requests no longer need 4 GiB of buffers.
+   *
+   * <p>A unary call's request HEADERS are sent together with its message, as grpc-netty does; a unary
+   * {@code ClientCall} that waits for {@code onReady} before {@code sendMessage} must therefore be started with a
+   * {@code CLIENT_STREAMING} descriptor for the same method (the wire is the same). {@link Long#MAX_VALUE} turns the
+   * budget off: every call is ready as soon as it is started.
+   */
+  public ListenRainChannelBuilder maxQueuedSendBytesPerConnection(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("send budget must be positive: " + bytes);
+    }
+    config.maxQueuedSendBytes = bytes;
+    return this;
+  }
+
   /** The largest DATA frame this end accepts, 16 KiB to 1 MiB (default 256 KiB). */
   public ListenRainChannelBuilder maxFrameSize(int bytes) {
     config.maxFrameSize = TransportConfig.checkFrameSize(bytes);

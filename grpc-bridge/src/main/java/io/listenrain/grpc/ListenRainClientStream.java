@@ -27,6 +27,7 @@ final class ListenRainClientStream extends AbstractClientStream {
 
   // I/O-thread state, owned by the transport.
   final OutboundFlowController.StreamState out;
+  final SendBudget.Ticket readiness;
   InboundFlowController.StreamFlow in;
   Metadata pendingHeaders;
   int id;
@@ -44,6 +45,7 @@ final class ListenRainClientStream extends AbstractClientStream {
     this.countedForInUse = io.grpc.internal.GrpcUtil.shouldBeCountedForInUse(callOptions);
     this.state = new State(maxInboundMessageSize, statsTraceCtx, tracer, callOptions);
     this.out = new OutboundFlowController.StreamState(state::onSentBytes);
+    this.readiness = new SendBudget.Ticket(state::allocated);
   }
 
   MethodDescriptor<?, ?> method() {
@@ -140,7 +142,8 @@ final class ListenRainClientStream extends AbstractClientStream {
         onSendingBytes(n);
       }
       tracer.reportMessageSent(numMessages);
-      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream),
+      boolean messageEnd = numMessages > 0;
+      transport.commands(() -> transport.writeData(ListenRainClientStream.this, buf, endOfStream, messageEnd),
           flush || endOfStream);
     }
 

@@ -43,9 +43,11 @@ import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -93,6 +95,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   // I/O-thread state.
   private Connection conn;
   private OutboundFlowController outbound;
+  private SendBudget sendBudget;
   private InboundFlowController inbound;
   /** Frame bytes handed to the connection so far; the command queue bounds a task's writes with it. */
   private long bytesSent;
@@ -146,6 +149,23 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
         .set(GrpcAttributes.ATTR_SECURITY_LEVEL, securityLevel())
         .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, address)
         .build();
+    if (config.clientTransportCreated != null) {
+      config.clientTransportCreated.accept(this);
+    }
+  }
+
+  /** Test hook: the most DATA bytes this connection has held queued, read on the I/O thread. */
+  CompletableFuture<Long> peakQueuedSendBytes() {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    runOnLoop(() -> f.complete(outbound == null ? 0L : outbound.peakQueuedDataBytes()));
+    return f;
+  }
+
+  /** Test hook: how many streams wait for readiness ({@link SendBudget}), read on the I/O thread. */
+  CompletableFuture<Integer> streamsWaitingForReadiness() {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    runOnLoop(() -> f.complete(sendBudget == null ? 0 : sendBudget.waiting()));
+    return f;
   }
 
   ByteBufAllocator alloc() {
@@ -215,6 +235,12 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     ch.write(Unpooled.wrappedBuffer(Wire.PREFACE));
     inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
+    sendBudget = new SendBudget(config.maxQueuedSendBytes, config.sendBudgetHoldNanos, config.ticker,
+        outbound::queuedDataBytes, delay -> loop.schedule(() -> commands(() -> {
+          if (!closed) {
+            sendBudget.wakeUp(); // behind the commands already queued: see SendBudget.wakeUp
+          }
+        }), delay, TimeUnit.NANOSECONDS));
     conn = Connection.open(ch, new FramePacketCodec(config.maxPacketLength()),
         PacketQueues.bounded(config.outboundQueueCapacity), this);
     send(FrameWriter.settings(alloc, config.localSettings()));
@@ -386,6 +412,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   private void writePending() {
     if (outbound != null && !closed) {
       outbound.writePending();
+      sendBudget.pump();
     }
   }
 
@@ -442,7 +469,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       keepAlive.onTransportActive();
     }
     outbound.activate(stream.out, id);
-    stream.transportState().allocated();
+    sendBudget.requestReady(stream.readiness);
   }
 
   private void startQueued() {
@@ -451,11 +478,13 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
   }
 
-  void writeData(ListenRainClientStream stream, ByteBuf buf, boolean endOfStream) {
+  /** @param messageEnd the bytes end a message (or the stream), for the send budget */
+  void writeData(ListenRainClientStream stream, ByteBuf buf, boolean endOfStream, boolean messageEnd) {
     if (stream.finished || outbound == null || (!endOfStream && !buf.isReadable())) {
       buf.release(); // an empty DATA frame without END_STREAM says nothing, and servers police them
       return;
     }
+    sendBudget.wrote(stream.readiness, buf.readableBytes(), messageEnd || endOfStream);
     outbound.enqueueData(stream.out, buf, endOfStream);
   }
 
@@ -491,6 +520,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
     if (outbound != null) {
       outbound.cancel(stream.out);
+      sendBudget.closed(stream.readiness);
     }
     if (stream.countedForInUse()) {
       inUse.updateObjectInUse(stream, false);

@@ -294,6 +294,23 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
+  /**
+   * The send budget of each connection, in bytes (default 32 MiB): while the response DATA queued on a connection
+   * and not yet written reaches this many bytes, the connection's receive credit is held back (until the queue falls
+   * below half of it), so the client stops sending new request bytes; responses and stream credit keep flowing. With
+   * the client's budget ({@code ListenRainChannelBuilder.maxQueuedSendBytesPerConnection}), calls that wait for
+   * {@code onReady} then wait on the client, unserialized, instead of piling up as responses here. A client that
+   * stops reading responses on one call can thus stall request bytes of the others on that connection, as a full TCP
+   * buffer would. {@link Long#MAX_VALUE} turns it off.
+   */
+  public ListenRainServerBuilder maxQueuedSendBytesPerConnection(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("send budget must be positive: " + bytes);
+    }
+    config.maxQueuedSendBytes = bytes;
+    return this;
+  }
+
   /** The receive window per stream and per connection, in bytes (default 1 MiB). */
   public ListenRainServerBuilder flowControlWindow(int bytes) {
     if (bytes <= 0) {

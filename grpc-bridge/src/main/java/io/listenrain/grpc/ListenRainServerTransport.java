@@ -73,6 +73,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private Connection conn;
   private Attributes attributes = Attributes.EMPTY;
   private final InboundFlowController inbound;
+  /** Connection credit held back while the queued responses are over the send budget (see sendWindow). */
+  private int withheldConnectionCredit;
+  /** How many times connection credit was held back; read by tests. */
+  private volatile int creditHolds;
   private final OutboundFlowController outbound;
   /** Frame bytes handed to the connection so far; the command queue bounds a task's writes with it. */
   private long bytesSent;
@@ -183,9 +187,20 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
   }
 
+  /** Test hook: how many times this connection held back its credit for the send budget. */
+  int creditHolds() {
+    return creditHolds;
+  }
+
   private void writePending() {
     if (!closed) {
       outbound.writePending();
+      long lowWater = config.maxQueuedSendBytes - config.maxQueuedSendBytes / 2; // half, rounded up
+      if (withheldConnectionCredit > 0 && outbound.queuedDataBytes() < lowWater) {
+        int inc = withheldConnectionCredit;
+        withheldConnectionCredit = 0;
+        send(FrameWriter.window(alloc, 0, inc));
+      }
     }
   }
 
@@ -432,7 +447,21 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
   }
 
+  /**
+   * Connection credit waits while the responses queued on this connection reach the send budget: a client then stops
+   * sending request bytes once the window it holds is used up, and its own budget stops making new calls ready, so
+   * requests wait unserialized on the client instead of turning into queued responses here (a unary handler answers
+   * at once, whatever the readiness of its call). The credit goes out when the queue falls below half the budget
+   * ({@link #writePending}). Responses keep flowing, and so does stream credit (bounded by the connection window).
+   */
   private void sendWindow(int streamId, int increment) {
+    if (streamId == 0 && (withheldConnectionCredit > 0 || outbound.queuedDataBytes() >= config.maxQueuedSendBytes)) {
+      if (withheldConnectionCredit == 0) {
+        creditHolds++;
+      }
+      withheldConnectionCredit = (int) Math.min(Integer.MAX_VALUE, (long) withheldConnectionCredit + increment);
+      return;
+    }
     send(FrameWriter.window(alloc, streamId, increment));
   }
 

@@ -125,6 +125,8 @@ final class OutboundFlowController {
   /** Partial streams not stopped by their stream window. */
   private int runningPartials;
   private int partialStreams;
+  private long queuedDataBytes;
+  private long peakQueuedDataBytes;
   private int connectionWindow;
   private int initialStreamWindow;
   private int maxFrameSize;
@@ -192,6 +194,16 @@ final class OutboundFlowController {
     return deferred.size();
   }
 
+  /** DATA payload bytes queued on all streams and not yet handed to the frame sink. */
+  long queuedDataBytes() {
+    return queuedDataBytes;
+  }
+
+  /** The most {@link #queuedDataBytes()} has been. */
+  long peakQueuedDataBytes() {
+    return peakQueuedDataBytes;
+  }
+
   /** The stream has its id: its frames may now be written. */
   void activate(StreamState s, int id) {
     s.id = id;
@@ -208,6 +220,8 @@ final class OutboundFlowController {
     }
     s.items.add(new Data(data, endStream));
     s.queuedBytes += data.readableBytes();
+    queuedDataBytes += data.readableBytes();
+    peakQueuedDataBytes = Math.max(peakQueuedDataBytes, queuedDataBytes);
     list(s);
   }
 
@@ -252,8 +266,9 @@ final class OutboundFlowController {
     // A listed stream is dropped when it reaches the head of the ready queue.
   }
 
-  private static void release(Object item) {
+  private void release(Object item) {
     if (item instanceof Data) {
+      queuedDataBytes -= ((Data) item).buf.readableBytes();
       ((Data) item).buf.release();
     } else {
       ((Control) item).frame.release();
@@ -425,6 +440,7 @@ final class OutboundFlowController {
         s.started = false;
       }
       dataFrames++;
+      queuedDataBytes -= n;
       // The last chunk is the queued buffer itself (its front, if any, went out as slices): undivided.
       sink.accept(FrameWriter.data(alloc, s.id, last && d.endStream, chunk, last));
       s.onSent.accept(n);

@@ -28,6 +28,15 @@ final class TransportConfig implements Cloneable {
   int maxInboundMetadataSize = GrpcUtil.DEFAULT_MAX_HEADER_LIST_SIZE;
   int maxConcurrentStreams = Integer.MAX_VALUE;
   int outboundQueueCapacity = 64 * 1024;
+  /**
+   * Send budget per connection: on a client, queued DATA bytes above which new streams wait for readiness
+   * ({@link SendBudget}); on a server, queued response bytes above which connection credit is held back.
+   */
+  long maxQueuedSendBytes = SendBudget.DEFAULT_BUDGET;
+  /** Client: how long a readiness grant reserves budget for a stream that has not written yet. */
+  long sendBudgetHoldNanos = SendBudget.DEFAULT_HOLD_NANOS;
+  /** The clock for budget holds; tests may replace it. */
+  java.util.function.LongSupplier ticker = System::nanoTime;
   ChannelOptions channelOptions = ChannelOptions.defaults();
   TransportTracer.Factory tracerFactory = TransportTracer.getDefaultFactory();
 
@@ -62,6 +71,8 @@ final class TransportConfig implements Cloneable {
   long handshakeTimeoutNanos = DEFAULT_HANDSHAKE_TIMEOUT_NANOS;
   /** Test hook: told of each server transport as it is created (I/O thread). {@code null} in production. */
   java.util.function.Consumer<ListenRainServerTransport> serverTransportCreated;
+  /** Test hook: told of each client transport as it is created. {@code null} in production. */
+  java.util.function.Consumer<ListenRainClientTransport> clientTransportCreated;
 
   Settings localSettings() {
     return new Settings(maxFrameSize, flowControlWindow, flowControlWindow, maxConcurrentStreams,

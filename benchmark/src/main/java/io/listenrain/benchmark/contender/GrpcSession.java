@@ -1,6 +1,11 @@
 package io.listenrain.benchmark.contender;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.Server;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -24,6 +29,9 @@ final class GrpcSession implements Session {
   private final String endpoint;
   private final EchoServiceGrpc.EchoServiceStub stub;
   private final ConcurrentHashMap<Integer, EchoRequest> echoRequests = new ConcurrentHashMap<>();
+  /** The echo method as a client-streaming call: see {@link #unaryWhenReady}. */
+  static final MethodDescriptor<EchoRequest, EchoResponse> ECHO_WHEN_READY = EchoServiceGrpc.getEchoMethod()
+      .toBuilder().setType(MethodDescriptor.MethodType.CLIENT_STREAMING).build();
 
   GrpcSession(Server server, ManagedChannel channel, String endpoint) {
     this.server = server;
@@ -79,6 +87,56 @@ final class GrpcSession implements Session {
         }
       }
     });
+  }
+
+  /**
+   * The echo as a {@link ClientCall} that sends its request on the first {@code onReady}. The descriptor is the echo
+   * method typed client-streaming (the same bytes on the wire): grpc-java transports, grpc-netty included, send a
+   * unary call's HEADERS only together with its message, so a unary-typed call that waits for readiness would never
+   * become ready. Every gRPC contender runs this same code.
+   */
+  @Override
+  public void unaryWhenReady(Payload request, CallListener listener) {
+    ClientCall<EchoRequest, EchoResponse> call = channel.newCall(ECHO_WHEN_READY, CallOptions.DEFAULT);
+    call.start(new ClientCall.Listener<>() {
+      private boolean sent;
+      private boolean verified;
+      private boolean failed;
+
+      @Override
+      public void onReady() {
+        if (!sent) {
+          sent = true;
+          call.sendMessage(request(request));
+          call.halfClose();
+        }
+      }
+
+      @Override
+      public void onMessage(EchoResponse response) {
+        if (request.matches(response.getPayload())) {
+          verified = true;
+        } else if (!failed) {
+          failed = true;
+          listener.onFailure(request.mismatch(response.getPayload().size()));
+        }
+      }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        if (failed) {
+          return;
+        }
+        if (!status.isOk()) {
+          listener.onFailure(status.asRuntimeException(trailers));
+        } else if (verified) {
+          listener.onResponse();
+        } else {
+          listener.onFailure(new IllegalStateException("unary call completed without a response"));
+        }
+      }
+    }, new Metadata());
+    call.request(1);
   }
 
   @Override

@@ -173,12 +173,18 @@ final class ClosedLoop {
   }
 
   private final class UnarySlot extends Slot implements CallListener {
+    private final boolean whenReady = spec.payloadBytes() == BenchPlan.BIG_PAYLOAD
+        && spec.parallel() == BenchPlan.BIG_PARALLEL;
     private long startNanos;
 
     @Override
     void step() {
       startNanos = ticker.getAsLong();
-      session.unary(payload, this);
+      if (whenReady) {
+        session.unaryWhenReady(payload, this);
+      } else {
+        session.unary(payload, this);
+      }
     }
 
     @Override

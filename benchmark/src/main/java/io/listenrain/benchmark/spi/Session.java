@@ -25,6 +25,15 @@ public interface Session {
   void unary(Payload request, CallListener listener);
 
   /**
+   * Like {@link #unary}, for the memory row ({@code --big}: 1000 outstanding 4 MiB calls): an implementation that has
+   * a notion of readiness serializes and sends the request only once the call is ready to take it, so that its
+   * transport can bound the bytes queued on a connection. The default is {@link #unary}.
+   */
+  default void unaryWhenReady(Payload request, CallListener listener) {
+    unary(request, listener);
+  }
+
+  /**
    * Starts one server stream of {@link Workload#STREAM_MESSAGES_PER_CALL} messages, each the bytes of
    * {@code message}. Only called if the contender {@link Contender#supports supports} {@link Workload#SERVER_STREAM}.
    */

@@ -7,11 +7,16 @@ import io.listenrain.benchmark.harness.CellResult;
 import io.listenrain.benchmark.harness.CellRunner;
 import io.listenrain.benchmark.harness.CellSpec;
 import io.listenrain.benchmark.harness.Windows;
+import io.listenrain.benchmark.spi.CallListener;
 import io.listenrain.benchmark.spi.Contender;
+import io.listenrain.benchmark.spi.Payload;
 import io.listenrain.benchmark.spi.Session;
 import io.listenrain.benchmark.spi.Workload;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,6 +46,35 @@ class ContendersTest {
         assertThat(r.failed()).as("%s %s failures (first: %s)", contender, w, r.firstFailure()).isZero();
         assertThat(r.completed()).as("%s %s completed", contender, w).isPositive();
       }
+    } finally {
+      session.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contenders")
+  void theMemoryRowsCallerCompletesVerifiedCalls(Contender contender) throws Exception {
+    assumeTrue(contender.available(), contender.name() + " is not available on this machine");
+    Payload payload = Payload.of(256 * 1024);
+    Session session = contender.open();
+    try {
+      List<CompletableFuture<Void>> calls = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        calls.add(done);
+        session.unaryWhenReady(payload, new CallListener() {
+          @Override
+          public void onResponse() {
+            done.complete(null);
+          }
+
+          @Override
+          public void onFailure(Throwable cause) {
+            done.completeExceptionally(cause);
+          }
+        });
+      }
+      CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
     } finally {
       session.close();
     }

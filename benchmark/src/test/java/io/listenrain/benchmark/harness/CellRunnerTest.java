@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,12 @@ class CellRunnerTest {
 
   /** A contender around a session whose unary calls do whatever {@code call} says. */
   private static Contender contender(BiConsumer<Payload, CallListener> call) {
+    return contender(call, null);
+  }
+
+  /** The same, with {@code whenReady} (unless null) as the session's {@link Session#unaryWhenReady}. */
+  private static Contender contender(BiConsumer<Payload, CallListener> call,
+      BiConsumer<Payload, CallListener> whenReady) {
     return new Contender() {
       @Override
       public String name() {
@@ -59,6 +66,15 @@ class CellRunnerTest {
           }
 
           @Override
+          public void unaryWhenReady(Payload request, CallListener listener) {
+            if (whenReady == null) {
+              Session.super.unaryWhenReady(request, listener);
+            } else {
+              whenReady.accept(request, listener);
+            }
+          }
+
+          @Override
           public void close() {}
         };
       }
@@ -67,6 +83,33 @@ class CellRunnerTest {
 
   private static CellResult run(Contender c, int parallel, Duration drain) throws Exception {
     return new CellRunner(System::nanoTime, drain).run(c, c.open(), new CellSpec(Workload.UNARY, 64, parallel), SHORT);
+  }
+
+  @Test
+  void theMemoryRowCallsWhenReadyAndOtherCellsCallUnary() throws Exception {
+    // Every call fails at once, which stops its slot: each slot makes exactly one call (1000 slots completing in a
+    // loop would spin 1000 starter threads).
+    LongAdder unary = new LongAdder();
+    LongAdder whenReady = new LongAdder();
+    Contender c = contender((p, l) -> {
+      unary.increment();
+      l.onFailure(new IllegalStateException("unary"));
+    }, (p, l) -> {
+      whenReady.increment();
+      l.onFailure(new IllegalStateException("when ready"));
+    });
+    CellRunner runner = new CellRunner(System::nanoTime, Duration.ofSeconds(5));
+
+    CellResult big = runner.run(c, c.open(),
+        new CellSpec(Workload.UNARY, BenchPlan.BIG_PAYLOAD, BenchPlan.BIG_PARALLEL), SHORT);
+    assertThat(big.failed()).isEqualTo(BenchPlan.BIG_PARALLEL);
+    assertThat(whenReady.sum()).isEqualTo(BenchPlan.BIG_PARALLEL);
+    assertThat(unary.sum()).isZero();
+
+    CellResult sameSizeFewer = runner.run(c, c.open(), new CellSpec(Workload.UNARY, BenchPlan.BIG_PAYLOAD, 4), SHORT);
+    assertThat(sameSizeFewer.failed()).isEqualTo(4);
+    assertThat(unary.sum()).as("the 4 MiB matrix cells keep the plain caller").isEqualTo(4);
+    assertThat(whenReady.sum()).isEqualTo(BenchPlan.BIG_PARALLEL);
   }
 
   @Test
