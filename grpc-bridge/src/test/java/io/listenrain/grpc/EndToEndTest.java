@@ -96,14 +96,7 @@ class EndToEndTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow();
-      assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
-    if (server != null) {
-      server.shutdownNow();
-      assertThat(server.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+    TestShutdown.shutdownNow(channel, server);
   }
 
   @ParameterizedTest

@@ -29,14 +29,7 @@ class LargeConcurrentMessagesTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow();
-      assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
-    if (server != null) {
-      server.shutdownNow();
-      assertThat(server.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+    TestShutdown.shutdownNow(channel, server);
   }
 
   private static StreamObserver<EchoResponse> completing(CompletableFuture<EchoResponse> f) {

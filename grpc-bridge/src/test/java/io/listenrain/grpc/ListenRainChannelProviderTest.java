@@ -54,14 +54,7 @@ class ListenRainChannelProviderTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow();
-      assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
-    if (server != null) {
-      server.shutdownNow();
-      assertThat(server.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+    TestShutdown.shutdownNow(channel, server);
   }
 
   private static InputStream pem(String text) {

@@ -64,14 +64,7 @@ class SendBudgetEndToEndTest {
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow();
-      assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
-    if (server != null) {
-      server.shutdownNow();
-      assertThat(server.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+    TestShutdown.shutdownNow(channel, server);
   }
 
   /** A call that sends its one request when (and only when) it is first ready. */
