@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.listenrain.channel.Channel;
-import io.listenrain.channel.ChannelHandler;
-import io.listenrain.protocol.ServerProtocol;
 import io.listenrain.proto.echo.EchoRequest;
 import io.listenrain.proto.echo.EchoServiceGrpc;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,42 +38,11 @@ class HandshakeDeadlineTest {
   private ManagedChannel channel;
   private ExecutorService pool;
 
-  /** A native protocol recognised by "ECHO", to make the server sniff. */
-  private static final class EchoProtocol implements ServerProtocol {
-    @Override
-    public String name() {
-      return "echo";
-    }
-
-    @Override
-    public int prefaceLength() {
-      return 4;
-    }
-
-    @Override
-    public boolean matchesPreface(ByteBuf firstBytes) {
-      return firstBytes.toString(firstBytes.readerIndex(), 4, StandardCharsets.US_ASCII).equals("ECHO");
-    }
-
-    @Override
-    public void serve(Channel ch) {
-      ch.start(new ChannelHandler() {
-        @Override
-        public void channelRead(ByteBuf data) {
-          data.release();
-        }
-
-        @Override
-        public void channelClosed(Throwable cause) {}
-      });
-    }
-  }
-
   private InetSocketAddress start(boolean shared) throws IOException {
     ListenRainServerBuilder b = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new EchoServiceImpl()).handshakeTimeout(DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
     if (shared) {
-      b.addNativeProtocol(new EchoProtocol());
+      b.addNativeProtocol(new EchoNativeProtocol());
     }
     server = b.build().start();
     InetSocketAddress a = (InetSocketAddress) server.getListenSockets().get(0);

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.listenrain.channel.Channel;
-import io.listenrain.channel.ChannelHandler;
 import io.listenrain.proto.echo.EchoRequest;
 import io.listenrain.proto.echo.EchoServiceGrpc;
-import io.listenrain.protocol.ServerProtocol;
-import io.netty.buffer.ByteBuf;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -23,49 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /** gRPC and a native protocol share one TCP port, told apart by their first bytes. */
 class SharedPortTest {
-  /** A native protocol that answers every byte with itself, recognised by "ECHO". */
-  private static final class EchoProtocol implements ServerProtocol {
-    @Override
-    public String name() {
-      return "echo";
-    }
-
-    @Override
-    public int prefaceLength() {
-      return 4;
-    }
-
-    @Override
-    public boolean matchesPreface(ByteBuf firstBytes) {
-      return firstBytes.toString(firstBytes.readerIndex(), 4, StandardCharsets.US_ASCII).equals("ECHO");
-    }
-
-    @Override
-    public void serve(Channel channel) {
-      channel.start(new ChannelHandler() {
-        @Override
-        public void channelRead(ByteBuf data) {
-          channel.write(data);
-        }
-
-        @Override
-        public void channelReadComplete() {
-          channel.flush();
-        }
-
-        @Override
-        public void channelClosed(Throwable cause) {}
-      });
-    }
-  }
-
   private Server server;
   private int port;
 
   @BeforeEach
   void setUp() throws Exception {
     server = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new EchoServiceImpl()).addNativeProtocol(new EchoProtocol()).build().start();
+        .addService(new EchoServiceImpl()).addNativeProtocol(new EchoNativeProtocol()).build().start();
     port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
   }
 
