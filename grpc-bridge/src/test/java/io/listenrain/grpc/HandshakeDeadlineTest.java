@@ -55,13 +55,7 @@ class HandshakeDeadlineTest {
     if (pool != null) {
       pool.shutdownNow();
     }
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-    }
-    if (server != null) {
-      server.shutdownNow();
-      assertThat(server.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+    TestShutdown.shutdownNow(channel, server);
   }
 
   @Test
