@@ -28,7 +28,6 @@ import io.grpc.internal.KeepAliveManager;
 import io.grpc.internal.StatsTraceContext;
 import io.grpc.internal.TransportTracer;
 import io.listenrain.channel.Channel;
-import io.listenrain.channel.Channels;
 import io.listenrain.transport.Connection;
 import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.PacketHandler;
@@ -191,7 +190,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
           time, config.keepAliveTimeoutNanos, config.keepAliveWithoutCalls);
       keepAlive.onTransportStarted();
     }
-    Channels.dial(address, config.channelOptions).whenComplete((ch, err) -> {
+    config.dialer.apply(address, config.channelOptions).whenComplete((ch, err) -> {
       if (err != null) {
         Throwable cause = err.getCause() != null && err instanceof java.util.concurrent.CompletionException
             ? err.getCause() : err;
@@ -219,19 +218,19 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
 
   private void connected(Channel ch) {
     loop = ch.executor();
+    Status shutdown;
     synchronized (lock) {
-      if (shutdownStatus != null) {
-        ch.close();
+      shutdown = shutdownStatus;
+    }
+    if (shutdown != null) {
+      ch.close();
+      if (!ch.isOpen()) {
+        connectFailed(shutdown);
+        return;
       }
     }
-    if (!ch.isOpen()) {
-      Status s;
-      synchronized (lock) {
-        s = shutdownStatus;
-      }
-      connectFailed(s != null ? s : Status.UNAVAILABLE.withDescription("connection closed at once"));
-      return;
-    }
+    // A channel the peer has closed already (a TLS 1.3 server refusing the client's certificate right after the
+    // handshake) is opened all the same: its close then arrives through connectionClosed with the channel's cause.
     ch.write(Unpooled.wrappedBuffer(Wire.PREFACE));
     inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());

@@ -2,8 +2,13 @@ package io.listenrain.grpc;
 
 import io.grpc.internal.GrpcUtil;
 import io.grpc.internal.TransportTracer;
+import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelOptions;
+import io.listenrain.channel.Channels;
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /**
  * The knobs shared by the client and server transports, with safe defaults. Builders fill a copy; transports only
@@ -73,6 +78,8 @@ final class TransportConfig implements Cloneable {
   java.util.function.Consumer<ListenRainServerTransport> serverTransportCreated;
   /** Test hook: told of each client transport as it is created. {@code null} in production. */
   java.util.function.Consumer<ListenRainClientTransport> clientTransportCreated;
+  /** How a client transport dials; tests may wrap {@link Channels#dial} to hand over a channel in a chosen state. */
+  BiFunction<SocketAddress, ChannelOptions, CompletableFuture<Channel>> dialer = Channels::dial;
 
   Settings localSettings() {
     return new Settings(maxFrameSize, flowControlWindow, flowControlWindow, maxConcurrentStreams,

@@ -19,6 +19,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.internal.GrpcAttributes;
+import io.listenrain.channel.Channels;
 import io.listenrain.channel.ClientTls;
 import io.listenrain.channel.ServerTls;
 import io.listenrain.proto.echo.EchoRequest;
@@ -204,6 +205,32 @@ class TlsEndToEndTest {
     ManagedChannel ch = channel(addr, b -> b.tls(forKind(clientTls(), kind)
         .clientCertificate(CERTS.untrustedClient().key(), CERTS.untrustedClient().chain()).build()));
     assertRefusedCertificate(echoFails(ch).getStatus());
+    assertThat(serverCallAttrs.get()).as("no call reached the server").isNull();
+  }
+
+  /**
+   * The race behind {@link #untrustedClientFailsTheCallWithUnavailable}, made certain: the refusal closes the channel
+   * after the dial succeeded but before the transport opened its connection on it. The call still fails with the
+   * channel's cause and the description that says what it likely means, not a bare "closed".
+   */
+  @ParameterizedTest
+  @EnumSource(value = TransportKind.class, names = {"TCP", "UNIX"})
+  void refusalThatClosesTheChannelBeforeTheTransportOpensItKeepsItsCause(TransportKind kind) throws Exception {
+    SocketAddress addr = startServer(kind,
+        b -> b.tls(serverTls(CERTS.server()).clientAuth(ServerTls.ClientAuth.REQUIRE).build()));
+    SSLException refusal = new SSLException("bad_certificate alert (closed by the test before the transport ran)");
+    ManagedChannel ch = channel(addr, b -> {
+      b.tls(forKind(clientTls(), kind)
+          .clientCertificate(CERTS.untrustedClient().key(), CERTS.untrustedClient().chain()).build());
+      b.config().dialer = (a, o) -> Channels.dial(a, o).thenCompose(dialed -> {
+        dialed.abort(refusal);
+        return dialed.closeFuture().thenApply(closed -> dialed);
+      });
+    });
+    Status s = echoFails(ch).getStatus();
+    assertThat(s.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(s.getCause()).isSameAs(refusal);
+    assertThat(s.getDescription()).contains("refused the client certificate");
     assertThat(serverCallAttrs.get()).as("no call reached the server").isNull();
   }
 
