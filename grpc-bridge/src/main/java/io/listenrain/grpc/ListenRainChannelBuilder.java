@@ -247,6 +247,19 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
     return this;
   }
 
+  /**
+   * Whether a call that names another authority than its channel's ({@code CallOptions.withAuthority}) must be
+   * covered by the server's TLS certificate (default: on). When on, such a call fails with UNAVAILABLE, the
+   * certificate error as its cause, before anything is sent; a connection without TLS checks nothing. Off sends it
+   * anyway and logs a warning once per authority and connection, which is what grpc-netty 1.76 does unless
+   * {@code GRPC_ENABLE_PER_RPC_AUTHORITY_CHECK} is set. A call's authority equal to the channel's is never checked
+   * again: the handshake verified it.
+   */
+  public ListenRainChannelBuilder perRpcAuthorityCheck(boolean enabled) {
+    config.perRpcAuthorityCheck = enabled;
+    return this;
+  }
+
   /** The largest DATA frame this end accepts, 16 KiB to 1 MiB (default 256 KiB). */
   public ListenRainChannelBuilder maxFrameSize(int bytes) {
     config.maxFrameSize = TransportConfig.checkFrameSize(bytes);

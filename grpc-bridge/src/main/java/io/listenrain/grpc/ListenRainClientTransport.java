@@ -16,6 +16,7 @@ import io.grpc.SecurityLevel;
 import io.grpc.Status;
 import io.grpc.SynchronizationContext;
 import io.grpc.internal.AtomicBackoff;
+import io.grpc.internal.AuthorityVerifier;
 import io.grpc.internal.ClientStream;
 import io.grpc.internal.ClientStreamListener.RpcProgress;
 import io.grpc.internal.ConnectionClientTransport;
@@ -28,6 +29,7 @@ import io.grpc.internal.KeepAliveManager;
 import io.grpc.internal.StatsTraceContext;
 import io.grpc.internal.TransportTracer;
 import io.listenrain.channel.Channel;
+import io.listenrain.channel.ClientTls;
 import io.listenrain.transport.Connection;
 import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.PacketHandler;
@@ -42,6 +44,7 @@ import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +52,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLSession;
 
 /**
  * The client side of one ListenRain gRPC connection: a {@link Connection} whose packet handler speaks the frames of
@@ -109,6 +113,8 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   private boolean closed;
   private Throwable closeCause;
   private Http2Ping ping;
+  /** Set when connected; checks calls whose authority is not the connection's. */
+  private CallAuthorityCheck callAuthority;
   private final InUseStateAggregator<ListenRainClientStream> inUse = new InUseStateAggregator<>() {
     @Override
     protected void handleInUse() {
@@ -253,9 +259,15 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
     Attributes.Builder attrs = attributes.toBuilder()
         .set(Grpc.TRANSPORT_ATTR_LOCAL_ADDR, Addresses.normalize(ch.localAddress()));
-    ch.sslSession().ifPresent(session -> attrs
-        .set(Grpc.TRANSPORT_ATTR_SSL_SESSION, session)
+    Optional<SSLSession> session = ch.sslSession();
+    session.ifPresent(ssl -> attrs
+        .set(Grpc.TRANSPORT_ATTR_SSL_SESSION, ssl)
         .set(GrpcAttributes.ATTR_SECURITY_LEVEL, SecurityLevel.PRIVACY_AND_INTEGRITY));
+    Optional<ClientTls> tls = config.channelOptions.clientTls();
+    AuthorityVerifier verifier = session.isPresent() && tls.isPresent()
+        ? CallAuthorityCheck.forTls(tls.get(), session.get()) : CallAuthorityCheck.PLAINTEXT;
+    attrs.set(GrpcAttributes.ATTR_AUTHORITY_VERIFIER, verifier);
+    callAuthority = new CallAuthorityCheck(authority, verifier, config.perRpcAuthorityCheck);
     attributes = attrs.build(); // before transportReady: call credentials read the level
     for (Runnable r : pending) {
       q.enqueue(r);
@@ -443,6 +455,12 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       finishStream(stream);
       stream.transportState().transportReportStatus(s, RpcProgress.MISCARRIED, true, new Metadata());
       shutdown(s);
+      return;
+    }
+    Status authorityCheck = callAuthority.check(stream.authorityValue());
+    if (!authorityCheck.isOk()) {
+      finishStream(stream);
+      stream.transportState().transportReportStatus(authorityCheck, RpcProgress.PROCESSED, true, new Metadata());
       return;
     }
     int id = nextStreamId;

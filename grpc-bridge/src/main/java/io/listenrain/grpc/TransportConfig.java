@@ -49,6 +49,8 @@ final class TransportConfig implements Cloneable {
   long keepAliveTimeNanos = GrpcUtil.KEEPALIVE_TIME_NANOS_DISABLED;
   long keepAliveTimeoutNanos = GrpcUtil.DEFAULT_KEEPALIVE_TIMEOUT_NANOS;
   boolean keepAliveWithoutCalls;
+  /** Client: a call whose authority the server certificate does not cover fails (see {@link CallAuthorityCheck}). */
+  boolean perRpcAuthorityCheck = true;
 
   // Server policing.
   long serverKeepAliveTimeNanos = GrpcUtil.DEFAULT_SERVER_KEEPALIVE_TIME_NANOS;

@@ -64,6 +64,7 @@ class TlsEndToEndTest {
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private final AtomicReference<Attributes> serverCallAttrs = new AtomicReference<>();
   private final AtomicReference<String> serverSawToken = new AtomicReference<>();
+  private final AtomicReference<String> serverSawAuthority = new AtomicReference<>();
   private Server server;
 
   @AfterEach
@@ -91,6 +92,7 @@ class TlsEndToEndTest {
           ServerCallHandler<Q, R> next) {
         serverCallAttrs.set(call.getAttributes());
         serverSawToken.set(headers.get(TOKEN));
+        serverSawAuthority.set(call.getAuthority());
         return next.startCall(call, headers);
       }
     };
@@ -390,6 +392,64 @@ class TlsEndToEndTest {
     SSLSession session = serverCallAttrs.get().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
     assertThat(((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal().getName())
         .isEqualTo("CN=listenrain-test-client");
+  }
+
+  // ------------------------------------------------------------------------------------------------ call authority
+
+  private static String echoAs(ManagedChannel ch, String authority) {
+    return io.grpc.stub.ClientCalls.blockingUnaryCall(ch, EchoServiceGrpc.getEchoMethod(),
+        io.grpc.CallOptions.DEFAULT.withAuthority(authority).withDeadlineAfter(20, TimeUnit.SECONDS),
+        EchoRequest.newBuilder().setPayload(ByteString.copyFromUtf8(authority)).build()).getPayload().toStringUtf8();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TransportKind.class, names = {"TCP", "UNIX"})
+  void callAuthorityTheCertificateDoesNotNameFailsBeforeReachingTheServer(TransportKind kind) throws Exception {
+    SocketAddress addr = startServer(kind, b -> b.tls(serverTls(CERTS.server()).build()));
+    ManagedChannel ch = channel(addr, b -> b.tls(forKind(clientTls(), kind).build()));
+    for (String foreign : List.of("other.example", "other.example:443", "127.0.0.2", "[::2]:443")) {
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> echoAs(ch, foreign));
+      assertThat(e).as(foreign).isNotNull();
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(e.getStatus().getDescription()).contains("'" + foreign + "'");
+      assertThat(causedBy(e.getStatus(), java.security.cert.CertificateException.class)).isTrue();
+    }
+    assertThat(serverCallAttrs.get()).as("no call reached the server").isNull();
+    assertThat(echo(ch, "still-up")).isEqualTo("still-up"); // the connection serves the channel's own authority
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TransportKind.class, names = {"TCP", "UNIX"})
+  void callAuthorityTheCertificateNamesReachesTheServer(TransportKind kind) throws Exception {
+    SocketAddress addr = startServer(kind, b -> b.tls(serverTls(CERTS.server()).build()));
+    ManagedChannel ch = channel(addr, b -> b.tls(forKind(clientTls(), kind).build()));
+    for (String covered : List.of("localhost:8443", "LocalHost", "127.0.0.1", "[::1]:443")) {
+      assertThat(echoAs(ch, covered)).isEqualTo(covered);
+      assertThat(serverSawAuthority.get()).isEqualTo(covered);
+    }
+  }
+
+  @Test
+  void perRpcAuthorityCheckOffSendsAForeignAuthorityAnyway() throws Exception {
+    SocketAddress addr = startServer(TransportKind.TCP, b -> b.tls(serverTls(CERTS.server()).build()));
+    ManagedChannel ch = channel(addr, b -> b.tls(clientTls().build()).perRpcAuthorityCheck(false));
+    assertThat(echoAs(ch, "other.example")).isEqualTo("other.example");
+    assertThat(serverSawAuthority.get()).isEqualTo("other.example");
+  }
+
+  @Test
+  void withoutHostnameVerificationAnyCallAuthorityPasses() throws Exception {
+    SocketAddress addr = startServer(TransportKind.TCP, b -> b.tls(serverTls(CERTS.server()).build()));
+    ManagedChannel ch = channel(addr, b -> b.tls(clientTls().hostnameVerification(false).build()));
+    assertThat(echoAs(ch, "other.example")).isEqualTo("other.example");
+  }
+
+  @Test
+  void plaintextChecksNoCallAuthority() throws Exception {
+    SocketAddress addr = startServer(TransportKind.TCP, b -> {});
+    ManagedChannel ch = channel(addr, ListenRainChannelBuilder::usePlaintext);
+    assertThat(echoAs(ch, "other.example")).isEqualTo("other.example");
+    assertThat(serverSawAuthority.get()).isEqualTo("other.example");
   }
 
   // ------------------------------------------------------------------------------------------------ attributes

@@ -3,6 +3,7 @@ package io.listenrain.channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.security.PrivateKey;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -51,15 +53,17 @@ public final class ClientTls {
   private final Duration handshakeTimeout;
   private final boolean clientCertificate;
   private final List<String> protocols;
+  private final ServerNameCheck names;
 
   private ClientTls(Builder b, SslContext context) {
     this(context, b.hostnameVerification, b.authority, b.handshakeTimeout, b.keyFactory != null || b.key != null,
-        b.protocols);
+        b.protocols, new ServerNameCheck(b.trustCertificates, b.trustFactory));
   }
 
   private ClientTls(SslContext context, boolean hostnameVerification, String authority, Duration handshakeTimeout,
-      boolean clientCertificate, List<String> protocols) {
+      boolean clientCertificate, List<String> protocols, ServerNameCheck names) {
     this.context = context;
+    this.names = names;
     this.hostnameVerification = hostnameVerification;
     this.authority = authority;
     this.handshakeTimeout = handshakeTimeout;
@@ -88,7 +92,24 @@ public final class ClientTls {
    */
   public ClientTls withAuthority(String authority) {
     checkAuthority(authority);
-    return new ClientTls(context, hostnameVerification, authority, handshakeTimeout, clientCertificate, protocols);
+    return new ClientTls(context, hostnameVerification, authority, handshakeTimeout, clientCertificate, protocols,
+        names);
+  }
+
+  /**
+   * Checks that the server certificate of {@code session}, a session this TLS established, is also valid for
+   * {@code host}: trusted by this TLS's trust and naming {@code host} by the rules of the handshake (RFC 2818; an IP
+   * literal is matched against IP SANs). For a request that names another authority than its connection's, as gRPC
+   * checks a call's authority override. With hostname verification off any host passes (the handshake has checked
+   * the chain, and names are not checked at all).
+   *
+   * @throws CertificateException if the certificate does not cover {@code host}, or the trust manager is not an
+   *     {@code X509ExtendedTrustManager} and so cannot check names
+   */
+  public void checkServerName(SSLSession session, String host) throws CertificateException {
+    if (hostnameVerification) {
+      names.check(session, host);
+    }
   }
 
   /** How long the handshake may take, counted from the TCP connect. */

@@ -301,6 +301,71 @@ class TlsChannelsTest {
     }
   }
 
+  static Stream<Arguments> serverNameChecks() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String version : List.of("TLSv1.2", "TLSv1.3")) {
+      for (String trust : List.of("certificates", "factory")) {
+        cases.add(Arguments.of(version, trust));
+      }
+    }
+    return cases.stream();
+  }
+
+  /**
+   * The connection verified "localhost" (sent as SNI too); other names are checked against the same certificate
+   * (SANs localhost, 127.0.0.1, ::1) with the same trust, for either TLS version and either way of giving the trust.
+   */
+  @ParameterizedTest(name = "{0} trust={1}")
+  @MethodSource("serverNameChecks")
+  void checkServerNameAcceptsTheCertificatesNamesOnlyWhateverTheConnectionVerified(String version, String trust)
+      throws Exception {
+    ClientTls.Builder b = trust.equals("factory") ? ClientTls.builder().trustManager(caTrustFactory())
+        : TlsFixtures.client();
+    ClientTls tls = b.authority("localhost").protocols(version).build();
+    try (Listener l = new Listener(address("tcp"), TlsFixtures.server().protocols(version).build())) {
+      Channel c = Channels.dial(l.address(), options().withClientTls(tls)).get(10, TimeUnit.SECONDS);
+      try {
+        SSLSession session = c.sslSession().orElseThrow();
+        for (String covered : List.of("localhost", "LOCALHOST", "127.0.0.1", "::1")) {
+          tls.checkServerName(session, covered); // does not throw
+          tls.withAuthority("other.example").checkServerName(session, covered); // copies share the trust
+        }
+        for (String foreign : List.of("other.example", "localhost.example", "127.0.0.2", "::2")) {
+          assertThat(catchThrowable(() -> tls.checkServerName(session, foreign)))
+              .as(foreign).isInstanceOf(CertificateException.class);
+        }
+      } finally {
+        c.close().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void checkServerNameRefusesACertificateOutsideItsTrustAndPassesAnyNameWithoutVerification() throws Exception {
+    try (Listener l = new Listener(address("tcp"), TlsFixtures.server().build())) {
+      ClientTls unverified = TlsFixtures.client().hostnameVerification(false).build();
+      Channel c = Channels.dial(l.address(), options().withClientTls(unverified)).get(10, TimeUnit.SECONDS);
+      try {
+        SSLSession session = c.sslSession().orElseThrow();
+        unverified.checkServerName(session, "other.example"); // names are not checked at all
+        ClientTls otherTrust = ClientTls.builder().trustCertificates(TlsFixtures.certs().untrustedCa()).build();
+        assertThat(catchThrowable(() -> otherTrust.checkServerName(session, "localhost")))
+            .isInstanceOf(CertificateException.class);
+      } finally {
+        c.close().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static TrustManagerFactory caTrustFactory() throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", TlsFixtures.certs().ca());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    return tmf;
+  }
+
   @org.junit.jupiter.api.Test
   void unixDialWithHostnameVerificationButNoAuthorityFailsAtOnce() throws Exception {
     assumeTrue(Channels.nativeTransportAvailable(), "Unix sockets need native epoll");
