@@ -160,7 +160,9 @@ class ClientTransportRacesTest {
    * All four endings race on every one of 10,000 msgIds: the echo's response, a due timer (the fake clock jumps past
    * every deadline while the timer thread ticks each millisecond), a cancel from another thread, and every tenth
    * batch a connection reset by the network. Each call ends exactly once, and each response it receives is alive
-   * (reference count 1) and released once by its receiver; the leak check covers the responses nobody received.
+   * (a reference count of at least 1: Netty 4.2's adaptive allocator lets a slice share its parent's count, so
+   * exactly 1 holds only on 4.1) and released once by its receiver; the paranoid leak check catches a response
+   * retained once too often or never released.
    */
   @Test
   void responseTimeoutCancelAndConnectionResetRaceOnTenThousandCallsEachEndingOnce() throws Exception {
@@ -178,7 +180,7 @@ class ClientTransportRacesTest {
     Endings endings = new Endings(n) {
       @Override
       public void process(long msgId, BytesMessage message) {
-        if (message.refCnt() != 1) {
+        if (message.refCnt() < 1) {
           badRefCnt.incrementAndGet();
         }
         super.process(msgId, message);
