@@ -2,12 +2,10 @@ package io.listenrain.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.listenrain.channel.Channels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +28,6 @@ class ServeCommandTest {
 
   @Test
   void servesOverAUnixSocket(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(Channels.nativeTransportAvailable(), "Unix sockets need native epoll");
     String path = dir.resolve("serve.sock").toString();
     try (ServeCommand.Running running = ServeCommand.start(Endpoint.parse(new String[] {"serve", "--unix", path}, 1))) {
       assertThat(running.grpc.getListenSockets()).hasSize(1);

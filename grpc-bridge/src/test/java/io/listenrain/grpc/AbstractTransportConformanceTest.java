@@ -40,7 +40,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,15 +74,6 @@ abstract class AbstractTransportConformanceTest {
 
   /** The address the server under test binds. */
   protected abstract SocketAddress bindAddress();
-
-  @BeforeEach
-  void setUpKind() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(kindAvailable(), "channel kind not available here");
-  }
-
-  protected boolean kindAvailable() {
-    return true;
-  }
 
   @AfterEach
   void tearDown() throws Exception {

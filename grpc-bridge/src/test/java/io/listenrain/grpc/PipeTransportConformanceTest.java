@@ -8,9 +8,4 @@ class PipeTransportConformanceTest extends AbstractTransportConformanceTest {
   protected SocketAddress bindAddress() {
     return TransportKind.PIPE.bindAddress();
   }
-
-  @Override
-  protected boolean kindAvailable() {
-    return TransportKind.PIPE.available();
-  }
 }

@@ -8,9 +8,4 @@ class TcpTransportConformanceTest extends AbstractTransportConformanceTest {
   protected SocketAddress bindAddress() {
     return TransportKind.TCP.bindAddress();
   }
-
-  @Override
-  protected boolean kindAvailable() {
-    return TransportKind.TCP.available();
-  }
 }

@@ -1,6 +1,5 @@
 package io.listenrain.grpc;
 
-import io.listenrain.channel.Channels;
 import io.listenrain.channel.InProcessAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,8 +40,4 @@ enum TransportKind {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   abstract SocketAddress bindAddress();
-
-  boolean available() {
-    return this != UNIX || Channels.nativeTransportAvailable();
-  }
 }

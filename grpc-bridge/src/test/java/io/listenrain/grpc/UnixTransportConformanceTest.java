@@ -8,9 +8,4 @@ class UnixTransportConformanceTest extends AbstractTransportConformanceTest {
   protected SocketAddress bindAddress() {
     return TransportKind.UNIX.bindAddress();
   }
-
-  @Override
-  protected boolean kindAvailable() {
-    return TransportKind.UNIX.available();
-  }
 }

@@ -25,13 +25,17 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Builds channels on Netty's transport. The address type picks the channel kind:
- * {@link InetSocketAddress} for TCP, {@link UnixDomainSocketAddress} for a Unix domain socket (needs native epoll),
- * and {@link InProcessAddress} for an in-process pipe. {@link #fromStreams} adapts any stream pair.
+ * {@link InetSocketAddress} for TCP, {@link UnixDomainSocketAddress} for a Unix domain socket (native epoll where
+ * available, else the JDK's own domain-socket channel: every JDK 17 on Linux, macOS and Windows), and
+ * {@link InProcessAddress} for an in-process pipe. {@link #fromStreams} adapts any stream pair.
  */
 public final class Channels {
   private Channels() {}
 
-  /** Whether Netty's native epoll transport is available, which Unix domain sockets need. */
+  /**
+   * Whether Netty's native epoll transport is available. Nothing requires it: without it TCP and Unix sockets run on
+   * the JDK's NIO channels.
+   */
   public static boolean nativeTransportAvailable() {
     return EventLoops.nativeAvailable();
   }
@@ -39,7 +43,7 @@ public final class Channels {
   /** Whether channels of this address type can be built here. */
   public static boolean supports(SocketAddress address) {
     return address instanceof InetSocketAddress || address instanceof InProcessAddress
-        || (address instanceof UnixDomainSocketAddress && nativeTransportAvailable());
+        || address instanceof UnixDomainSocketAddress;
   }
 
   /**
@@ -264,12 +268,13 @@ public final class Channels {
             EventLoops.tcpServerChannelType(nat), address);
       }
       if (address instanceof UnixDomainSocketAddress) {
-        if (!EventLoops.nativeAvailable()) {
-          throw new IOException("Unix domain sockets need Netty's native epoll transport, not available here");
-        }
-        String path = ((UnixDomainSocketAddress) address).getPath().toString();
-        return new Kind("unix", false, EventLoops.sockets(true), EventLoops.unixChannelType(),
-            EventLoops.unixServerChannelType(), new DomainSocketAddress(path));
+        // Native epoll where it is available and wanted; elsewhere (macOS, Windows, noNative) the JDK's own
+        // domain-socket channel, which takes the JDK's address type as it is.
+        boolean nat = EventLoops.unixNative(options.preferNative());
+        SocketAddress nettyAddress = nat
+            ? new DomainSocketAddress(((UnixDomainSocketAddress) address).getPath().toString()) : address;
+        return new Kind("unix", false, EventLoops.sockets(nat), EventLoops.unixChannelType(nat),
+            EventLoops.unixServerChannelType(nat), nettyAddress);
       }
       if (address instanceof InProcessAddress) {
         return new Kind("pipe", false, EventLoops.pipes(), EventLoops.pipeChannelType(),

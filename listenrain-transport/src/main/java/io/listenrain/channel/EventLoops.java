@@ -12,6 +12,8 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -52,12 +54,17 @@ final class EventLoops {
     return preferNative && nativeAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
-  static Class<? extends io.netty.channel.Channel> unixChannelType() {
-    return EpollDomainSocketChannel.class;
+  /** Whether a Unix socket that prefers native I/O gets epoll; otherwise the JDK's own domain-socket channel. */
+  static boolean unixNative(boolean preferNative) {
+    return preferNative && nativeAvailable();
   }
 
-  static Class<? extends ServerChannel> unixServerChannelType() {
-    return EpollServerDomainSocketChannel.class;
+  static Class<? extends io.netty.channel.Channel> unixChannelType(boolean preferNative) {
+    return unixNative(preferNative) ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
+  }
+
+  static Class<? extends ServerChannel> unixServerChannelType(boolean preferNative) {
+    return unixNative(preferNative) ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
   }
 
   static Class<? extends io.netty.channel.Channel> pipeChannelType() {

@@ -2,7 +2,6 @@ package io.listenrain.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -99,7 +98,6 @@ class ChannelsTest {
 
   @Test
   void unixSocketFileIsDeletedOnClose() throws Exception {
-    assumeTrue(Channels.nativeTransportAvailable());
     UnixDomainSocketAddress address = ChannelKinds.unixAddress();
     ChannelAcceptor acceptor = Channels.listen(address, ch -> ch.abort(null));
     assertThat(Files.exists(address.getPath())).isTrue();
@@ -110,7 +108,6 @@ class ChannelsTest {
 
   @Test
   void unixSocketInUseByALiveServerIsNotStolen() throws Exception {
-    assumeTrue(Channels.nativeTransportAvailable());
     UnixDomainSocketAddress address = ChannelKinds.unixAddress();
     try (ChannelAcceptor first = Channels.listen(address, ch -> ch.abort(null))) {
       assertThat(first.localAddress()).isEqualTo(address);
@@ -123,7 +120,6 @@ class ChannelsTest {
 
   @Test
   void staleUnixSocketFileFromADeadServerIsReplaced() throws Exception {
-    assumeTrue(Channels.nativeTransportAvailable());
     UnixDomainSocketAddress address = ChannelKinds.unixAddress();
     ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     dead.bind(address);
@@ -143,7 +139,6 @@ class ChannelsTest {
 
   @Test
   void aRegularFileAtTheSocketPathIsNotDeleted() throws Exception {
-    assumeTrue(Channels.nativeTransportAvailable());
     UnixDomainSocketAddress address = ChannelKinds.unixAddress();
     Files.writeString(address.getPath(), "precious");
     assertThatThrownBy(() -> Channels.listen(address, ch -> ch.abort(null))).isInstanceOf(IOException.class);

@@ -7,7 +7,6 @@ import static io.listenrain.transport.NativeFixtures.textOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.listenrain.channel.Channels;
 import io.listenrain.channel.InProcessAddress;
 import io.listenrain.codec.BytesMessage;
 import java.net.InetSocketAddress;
@@ -32,11 +31,7 @@ class ChannelKindsTest {
   private static final AtomicInteger NEXT = new AtomicInteger();
 
   static List<String> kinds() {
-    List<String> kinds = new ArrayList<>(List.of("tcp", "pipe"));
-    if (Channels.nativeTransportAvailable()) {
-      kinds.add("unix");
-    }
-    return kinds;
+    return List.of("tcp", "unix", "pipe");
   }
 
   private static SocketAddress address(String kind) throws Exception {

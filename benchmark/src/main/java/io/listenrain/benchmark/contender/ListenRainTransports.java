@@ -17,7 +17,7 @@ final class ListenRainTransports {
         (name, server) -> ListenRainChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext());
   }
 
-  /** Over a Unix domain socket (needs native epoll). */
+  /** Over a Unix domain socket (native epoll where available, else the JDK's channel). */
   static GrpcTransport unix() {
     return GrpcTransport.of(
         name -> ListenRainServerBuilder.forUnixSocket(Endpoints.socketFile(name)),

@@ -60,7 +60,7 @@ final class RawListenRainContender implements Contender {
     return new RawListenRainContender("tcp", name -> Endpoints.loopbackEphemeral(), false);
   }
 
-  /** Over a Unix domain socket (needs native epoll). */
+  /** Over a Unix domain socket (native epoll where available, else the JDK's channel). */
   static RawListenRainContender unix() {
     return new RawListenRainContender("unix", name -> UnixDomainSocketAddress.of(Endpoints.socketFile(name)), true);
   }
