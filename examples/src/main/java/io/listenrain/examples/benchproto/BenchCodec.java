@@ -48,7 +48,15 @@ public final class BenchCodec implements MessageCodec<BytesMessage> {
     if (id < 0) {
       throw new CodecException("benchmark counter ids are non-negative: " + id);
     }
-    return MsgId.of(String.format("%36d", id));
+    byte[] field = new byte[MSG_ID_LENGTH];
+    java.util.Arrays.fill(field, (byte) ' ');
+    long v = id;
+    int i = MSG_ID_LENGTH;
+    do {
+      field[--i] = (byte) ('0' + (int) (v % 10));
+      v /= 10;
+    } while (v != 0);
+    return MsgId.wrap(field);
   }
 
   /** {@code text} as an id: its UTF-8 bytes, which must be exactly 36 (a UUID string is). */
