@@ -16,7 +16,8 @@ import java.util.Locale;
 
 /**
  * The {@code ./listenrain} command line: {@code demo} runs a native request/response over real TCP, in process;
- * {@code serve} runs the example services (gRPC and native on one port) and {@code call} calls them.
+ * {@code serve} runs the example services (gRPC and native on one port) and {@code call} calls them;
+ * {@code serve-gobench} serves the Go original's benchmark protocol.
  */
 public final class Cli {
   private Cli() {}
@@ -42,8 +43,10 @@ public final class Cli {
         return ServeCommand.run(args, out);
       case "call":
         return CallCommand.run(args, out, err);
+      case "serve-gobench":
+        return GoBenchServeCommand.run(args, out, err);
       default:
-        err.println("usage: listenrain demo | serve | call | bench");
+        err.println("usage: listenrain demo | serve | serve-gobench | call | bench");
         return 2;
     }
   }

@@ -30,7 +30,7 @@ class CliTest {
     int code = Cli.run(new String[] {"frobnicate"}, new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: listenrain demo | serve | call | bench");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: listenrain demo | serve | serve-gobench | call | bench");
   }
 
   @Test

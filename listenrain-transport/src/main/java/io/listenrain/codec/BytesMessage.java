@@ -4,21 +4,38 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 
 /**
- * A message of raw bytes with its msgID: the message type of {@link RawBytesMessageCodec}. Reference-counted
- * through its payload: whoever holds a {@code BytesMessage} releases it once (decoding is zero-copy, so the payload
- * is a slice of the received packet).
+ * A message of raw bytes with its msgID: the message type of {@link RawBytesMessageCodec} (a {@code long} id) and of
+ * codecs with opaque ids (a {@link MsgId}). Reference-counted through its payload: whoever holds a
+ * {@code BytesMessage} releases it once (decoding is zero-copy, so the payload is a slice of the received packet).
  */
 public final class BytesMessage extends DefaultByteBufHolder {
   private final long msgId;
+  /** The opaque id, or null when the message was built with a long id. */
+  private final MsgId opaqueMsgId;
 
-  /** Takes ownership of {@code payload}. */
+  /** A message with a {@code long} msgID. Takes ownership of {@code payload}. */
   public BytesMessage(long msgId, ByteBuf payload) {
     super(payload);
     this.msgId = msgId;
+    this.opaqueMsgId = null;
   }
 
+  /** A message with an opaque msgID, for codecs with {@link MessageCodec.MsgIdKind#OPAQUE} ids. Takes ownership of
+   * {@code payload}. */
+  public BytesMessage(MsgId msgId, ByteBuf payload) {
+    super(payload);
+    this.msgId = 0;
+    this.opaqueMsgId = java.util.Objects.requireNonNull(msgId, "msgId");
+  }
+
+  /** The long msgID (0 for a message built with an opaque id). */
   public long msgId() {
     return msgId;
+  }
+
+  /** The opaque msgID, or null for a message built with a long id. */
+  public MsgId opaqueMsgId() {
+    return opaqueMsgId;
   }
 
   /** The payload bytes (the same buffer as {@link #content()}); its reader index is not moved by codecs. */
@@ -28,7 +45,7 @@ public final class BytesMessage extends DefaultByteBufHolder {
 
   @Override
   public BytesMessage replace(ByteBuf content) {
-    return new BytesMessage(msgId, content);
+    return opaqueMsgId != null ? new BytesMessage(opaqueMsgId, content) : new BytesMessage(msgId, content);
   }
 
   @Override
@@ -72,6 +89,6 @@ public final class BytesMessage extends DefaultByteBufHolder {
 
   @Override
   public String toString() {
-    return "BytesMessage(msgId=" + msgId + ", " + content().readableBytes() + " bytes)";
+    return "BytesMessage(msgId=" + (opaqueMsgId != null ? opaqueMsgId : String.valueOf(msgId)) + ", " + content().readableBytes() + " bytes)";
   }
 }

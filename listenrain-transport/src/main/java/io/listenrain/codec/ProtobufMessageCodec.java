@@ -67,7 +67,7 @@ public final class ProtobufMessageCodec<B extends MessageLite> implements Messag
   public Envelope<B> decode(ByteBuf packet) {
     try {
       if (packet.readableBytes() < HEADER_LENGTH) {
-        throw new CorruptedFrameException("protobuf message of " + packet.readableBytes()
+        throw new MsgIdException("protobuf message of " + packet.readableBytes()
             + " bytes, shorter than its 8-byte msgId header");
       }
       long msgId = packet.getLong(packet.readerIndex());

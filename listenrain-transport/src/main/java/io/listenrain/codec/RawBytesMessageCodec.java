@@ -14,8 +14,8 @@ import io.netty.buffer.CompositeByteBuf;
  * </pre>
  *
  * Encoding puts an 8-byte header in front of a retained slice of the payload (no copy); decoding returns a
- * {@link BytesMessage} whose payload is a slice of the packet (no copy). A packet shorter than 8 bytes is a
- * {@link CorruptedFrameException}.
+ * {@link BytesMessage} whose payload is a slice of the packet (no copy). A packet shorter than 8 bytes has no
+ * readable id: {@link MsgIdException}. The id is the 8 bytes as they are, so an echo returns them unchanged.
  */
 public final class RawBytesMessageCodec implements MessageCodec<BytesMessage> {
   /** Size of the msgID header. */
@@ -36,6 +36,9 @@ public final class RawBytesMessageCodec implements MessageCodec<BytesMessage> {
   @Override
   public ByteBuf encode(BytesMessage message, ByteBufAllocator alloc) {
     ByteBuf payload = message.content();
+    if (message.opaqueMsgId() != null) {
+      throw new CodecException("RawBytesMessageCodec carries long msgIds, not " + message.opaqueMsgId());
+    }
     ByteBuf header = alloc.ioBuffer(HEADER_LENGTH, HEADER_LENGTH);
     header.writeLong(message.msgId());
     if (!payload.isReadable()) {
@@ -52,7 +55,7 @@ public final class RawBytesMessageCodec implements MessageCodec<BytesMessage> {
     if (packet.readableBytes() < HEADER_LENGTH) {
       int n = packet.readableBytes();
       packet.release();
-      throw new CorruptedFrameException("bytes message of " + n + " bytes, shorter than its 8-byte msgId header");
+      throw new MsgIdException("bytes message of " + n + " bytes, shorter than its 8-byte msgId header");
     }
     long msgId = packet.getLong(packet.readerIndex() + MSG_ID_OFFSET);
     packet.skipBytes(HEADER_LENGTH);

@@ -14,6 +14,10 @@ package io.listenrain.state;
  *       {@link io.listenrain.codec.BytesMessage}) must be released by the state machine.</li>
  * </ul>
  *
+ * <p>The {@code msgId} passed to each method is the call's msgID for codecs with {@code long} ids; for codecs with
+ * opaque ids ({@link io.listenrain.codec.MsgId}) it is a number local to the transport, unique among its calls in
+ * flight, and the id itself is in the message.
+ *
  * @param <M> the protocol's message type
  */
 public interface StateMachine<M> {

@@ -14,7 +14,10 @@ import io.netty.buffer.ByteBuf;
  */
 final class Call<M> implements StateMachine<M>, Runnable {
   final ClientTransport<M> transport;
+  /** The codec's long id, or for opaque ids a number local to the transport. */
   final long msgId;
+  /** The opaque id, or null when the codec's ids are longs. */
+  final io.listenrain.codec.MsgId opaqueMsgId;
   final StateMachine<M> machine;
   final long startNanos;
   final long timeoutNanos;
@@ -37,9 +40,11 @@ final class Call<M> implements StateMachine<M>, Runnable {
   /** What failed the call when {@link #ending} is a failure. */
   Throwable cause;
 
-  Call(ClientTransport<M> transport, long msgId, StateMachine<M> machine, long startNanos, long timeoutNanos) {
+  Call(ClientTransport<M> transport, long msgId, io.listenrain.codec.MsgId opaqueMsgId, StateMachine<M> machine,
+      long startNanos, long timeoutNanos) {
     this.transport = transport;
     this.msgId = msgId;
+    this.opaqueMsgId = opaqueMsgId;
     this.machine = machine;
     this.startNanos = startNanos;
     this.timeoutNanos = timeoutNanos;
@@ -69,6 +74,6 @@ final class Call<M> implements StateMachine<M>, Runnable {
 
   @Override
   public String toString() {
-    return "Call(" + msgId + ")";
+    return "Call(" + (opaqueMsgId != null ? opaqueMsgId : String.valueOf(msgId)) + ")";
   }
 }

@@ -3,9 +3,12 @@ package io.listenrain.transport;
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelGenerator;
 import io.listenrain.channel.ConnectException;
+import io.listenrain.codec.CodecException;
 import io.listenrain.codec.MessageCodec;
+import io.listenrain.codec.MsgId;
+import io.listenrain.codec.MsgIdException;
+import io.listenrain.internal.PeerEventLog;
 import io.listenrain.state.StateMachine;
-import io.listenrain.state.StateMachinePool;
 import io.listenrain.state.SyncStateMachine;
 import io.listenrain.timer.DeadlineTimer;
 import io.listenrain.timer.Ticker;
@@ -45,13 +48,16 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ClientTransport<M> implements Transport<M> {
   private static final System.Logger LOG = System.getLogger(ClientTransport.class.getName());
+  /** Events the server causes (bad responses): one line per kind per second, shared by every client transport. */
+  private static final PeerEventLog PEER_LOG =
+      new PeerEventLog(java.util.logging.Logger.getLogger(ClientTransport.class.getName()));
 
   private enum State { IDLE, CONNECTING, READY, BACKOFF, SHUTDOWN, TERMINATED }
 
   private final TransportKey key;
   private final ProtocolSpec<M> spec;
   private final MessageCodec<M> codec;
-  private final StateMachinePool<M> pool;
+  private final CallTable<M> pool;
   private final Executor executor;
   private final Ticker ticker;
   private final ChannelGenerator generator;
@@ -75,8 +81,11 @@ final class ClientTransport<M> implements Transport<M> {
   private final List<Call<M>> waitingForConnection = new ArrayList<>();
   private final List<CompletableFuture<Connection>> connectWaiters = new ArrayList<>();
   private int connectFailures;
-  /** Consecutive connections the peer dropped right after connecting, before sending a byte. */
-  private int droppedOnArrival;
+  /**
+   * Consecutive connections that died right after connecting: dropped by the peer before it sent a byte, or closed
+   * for a protocol error (a server answering garbage).
+   */
+  private int diedOnArrival;
   private long connectedAtNanos;
   private long retryAtNanos;
   private Throwable lastConnectError;
@@ -96,12 +105,15 @@ final class ClientTransport<M> implements Transport<M> {
   private final LongAdder oneWay = new LongAdder();
   private final LongAdder unmatched = new LongAdder();
   private final LongAdder connects = new LongAdder();
+  private final LongAdder badMsgIds = new LongAdder();
+  /** The last connection a bad msgID was logged for: one line per connection at most. */
+  private volatile Connection badMsgIdLogged;
 
   ClientTransport(TransportKey key, ProtocolSpec<M> spec) {
     this.key = key;
     this.spec = spec;
     this.codec = spec.messageCodec();
-    this.pool = spec.newStateMachinePool();
+    this.pool = CallTable.of(spec);
     this.executor = spec.executor();
     this.ticker = spec.ticker();
     this.generator = spec.newChannelGenerator(key);
@@ -144,7 +156,7 @@ final class ClientTransport<M> implements Transport<M> {
   @Override
   public M syncSend(M request, Duration timeout) throws InterruptedException {
     SyncStateMachine<M> sync = new SyncStateMachine<>();
-    start(request, sync, timeoutNanos(timeout));
+    Call<M> call = start(request, sync, timeoutNanos(timeout));
     try {
       // The call's own timer ends it; the extra second only guards against a stalled timer thread.
       return sync.await(timeout.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
@@ -155,7 +167,7 @@ final class ClientTransport<M> implements Transport<M> {
       }
       throw new TransportException("call failed: " + c, c);
     } catch (TimeoutException e) {
-      throw new CallTimeoutException(codec.msgId(request));
+      throw new CallTimeoutException(call.msgId);
     }
   }
 
@@ -170,26 +182,22 @@ final class ClientTransport<M> implements Transport<M> {
     }
   }
 
-  private void start(M request, StateMachine<M> machine, long timeoutNanos) {
-    long msgId;
+  private Call<M> start(M request, StateMachine<M> machine, long timeoutNanos) {
     ByteBuf payload;
     Call<M> call;
     try {
-      msgId = codec.msgId(request);
       if (isClosing()) {
         throw new TransportClosedException("transport " + key + " is closed");
       }
-      call = new Call<>(this, msgId, machine, ticker.nanoTime(), timeoutNanos);
+      call = pool.newCall(this, request, machine, ticker.nanoTime(), timeoutNanos);
       if (machine instanceof FutureStateMachine) {
         ((FutureStateMachine<M>) machine).call = call;
       }
-      if (pool.putIfAbsent(msgId, call) != null) {
-        throw new MsgIdInUseException(msgId);
-      }
+      pool.register(call);
       try {
         payload = codec.encode(request, alloc());
       } catch (RuntimeException e) {
-        pool.remove(msgId, call);
+        pool.remove(call);
         throw e;
       }
     } finally {
@@ -202,12 +210,13 @@ final class ClientTransport<M> implements Transport<M> {
       dispatch(call, payload);
     } catch (RuntimeException e) {
       // Rejected synchronously (queue full, transport closed): the call never started.
-      if (pool.remove(msgId, call)) {
+      if (pool.remove(call)) {
         markEnded(call);
       }
       throw e;
     }
     started.increment();
+    return call;
   }
 
   private ByteBufAllocator alloc() {
@@ -472,17 +481,19 @@ final class ClientTransport<M> implements Transport<M> {
         current = null;
         if (state == State.READY) {
           long now = ticker.nanoTime();
-          long delay = spec.reconnectPolicy().delayNanos(droppedOnArrival + 1);
-          if (conn.bytesIn() == 0 && now - connectedAtNanos < delay) {
-            // Dropped at once without a byte (a server that accepts and closes, a proxy whose upstream is down):
-            // a failed connect in all but name. Back off, or redials would follow the call rate.
-            droppedOnArrival++;
+          long delay = spec.reconnectPolicy().delayNanos(diedOnArrival + 1);
+          boolean protocolError = cause instanceof CodecException;
+          if ((conn.bytesIn() == 0 || protocolError) && now - connectedAtNanos < delay) {
+            // Dropped at once without a byte (a server that accepts and closes, a proxy whose upstream is down), or
+            // closed for a protocol error as soon as the server answered (a server speaking another protocol, or
+            // garbage): a failed connect in all but name. Back off, or redials would follow the call rate.
+            diedOnArrival++;
             state = State.BACKOFF;
             retryAtNanos = now + delay;
             lastConnectError = cause != null ? cause
                 : new ConnectionClosedException("connection to " + key + " dropped before any response");
           } else {
-            droppedOnArrival = 0;
+            diedOnArrival = 0;
             state = State.IDLE; // the next call dials again
           }
         } else if (state == State.SHUTDOWN) {
@@ -495,8 +506,7 @@ final class ClientTransport<M> implements Transport<M> {
         ? new TransportClosedException("transport " + key + " was shut down")
         : new ConnectionClosedException("connection to " + key + " closed"
             + (cause == null ? "" : ": " + cause), cause);
-    pool.forEach((id, sm) -> {
-      Call<M> call = (Call<M>) sm;
+    pool.forEach(call -> {
       if (call.connection == conn) {
         endCall(call, Ending.FAILED, null, failure);
       }
@@ -521,7 +531,7 @@ final class ClientTransport<M> implements Transport<M> {
 
   /** Ends {@code call} if this caller wins its pool entry (timeouts, failures, cancels). */
   private void endCall(Call<M> call, Ending ending, M response, Throwable cause) {
-    if (pool.remove(call.msgId, call)) {
+    if (pool.remove(call)) {
       ended(call, ending, response, cause);
     }
   }
@@ -590,11 +600,21 @@ final class ClientTransport<M> implements Transport<M> {
 
   @Override
   public boolean cancel(long msgId) {
-    StateMachine<M> sm = pool.remove(msgId);
-    if (sm == null) {
+    Call<M> call = pool.take(msgId);
+    if (call == null) {
       return false;
     }
-    ended((Call<M>) sm, Ending.FAILED, null, new CancellationException("call " + msgId + " cancelled"));
+    ended(call, Ending.FAILED, null, new CancellationException("call " + msgId + " cancelled"));
+    return true;
+  }
+
+  @Override
+  public boolean cancel(MsgId msgId) {
+    Call<M> call = pool.take(msgId);
+    if (call == null) {
+      return false;
+    }
+    ended(call, Ending.FAILED, null, new CancellationException("call " + msgId + " cancelled"));
     return true;
   }
 
@@ -676,30 +696,49 @@ final class ClientTransport<M> implements Transport<M> {
       M message;
       try {
         message = codec.decode(packet);
+      } catch (MsgIdException e) {
+        badMsgId(connection, e); // the codec released the packet; the framing is intact: drop this packet only
+        return;
       } catch (RuntimeException e) {
+        PEER_LOG.log(java.util.logging.Level.WARNING, "bad response",
+            "closing the connection to " + key + " (" + connection.remoteAddress() + ") after a bad response", e);
         connection.abort(e); // the codec released the packet; the stream cannot be trusted further
         return;
       }
-      long id;
+      Call<M> call;
       try {
-        id = codec.msgId(message);
+        call = pool.take(message);
+      } catch (MsgIdException e) {
+        ReferenceCountUtil.release(message);
+        badMsgId(connection, e);
+        return;
       } catch (RuntimeException e) {
         ReferenceCountUtil.release(message);
         connection.abort(e);
         return;
       }
-      StateMachine<M> sm = pool.remove(id);
-      if (sm == null) {
+      if (call == null) {
         unmatched.increment();
         ReferenceCountUtil.release(message);
         return;
       }
-      ended((Call<M>) sm, Ending.RESPONSE, message, null);
+      ended(call, Ending.RESPONSE, message, null);
     }
 
     @Override
     public void connectionClosed(Connection connection, Throwable cause) {
       onConnectionClosed(connection, cause);
+    }
+  }
+
+  /** A response whose msgID the codec cannot read: dropped and counted; logged once per connection. */
+  private void badMsgId(Connection connection, MsgIdException e) {
+    badMsgIds.increment();
+    if (badMsgIdLogged != connection) {
+      badMsgIdLogged = connection;
+      PEER_LOG.log(java.util.logging.Level.WARNING, "unreadable msgId", "dropped a response from " + key + " ("
+          + connection.remoteAddress() + ") whose msgId cannot be read; further ones on this connection are only"
+          + " counted", e);
     }
   }
 
@@ -772,7 +811,7 @@ final class ClientTransport<M> implements Transport<M> {
     generator.close();
     TransportClosedException failure = new TransportClosedException("transport " + key + " was shut down");
     failWaiting(waiting, waiters, failure);
-    pool.forEach((id, sm) -> endCall((Call<M>) sm, Ending.FAILED, null, failure));
+    pool.forEach(call -> endCall(call, Ending.FAILED, null, failure));
     if (c != null) {
       c.abort(failure);
     } else {
@@ -828,7 +867,7 @@ final class ClientTransport<M> implements Transport<M> {
     }
     long n = connects.sum();
     return new TransportStats(started.sum(), succeeded.sum(), failed.sum(), timedOut.sum(), oneWay.sum(),
-        unmatched.sum(), bi, bo, pi, po, depth, pool.size(), n, Math.max(0, n - 1));
+        unmatched.sum(), bi, bo, pi, po, depth, pool.size(), n, Math.max(0, n - 1), badMsgIds.sum());
   }
 
   @Override

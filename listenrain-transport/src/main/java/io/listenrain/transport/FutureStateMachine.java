@@ -2,7 +2,6 @@ package io.listenrain.transport;
 
 import io.listenrain.state.StateMachine;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 /** A call's ending as a future. Cancelling the future cancels the call on its transport. */
@@ -29,9 +28,9 @@ final class FutureStateMachine<M> extends CompletableFuture<M> implements StateM
 
   @Override
   public void failed(long id, Throwable cause) {
-    if (!(cause instanceof CancellationException)) {
-      completeExceptionally(cause);
-    }
+    // A CancellationException completes the future as cancelled (Transport.cancel); when the future's own cancel
+    // started it, the future is already done and this does nothing.
+    completeExceptionally(cause);
   }
 
   @Override

@@ -9,10 +9,24 @@ public class MsgIdInUseException extends TransportException {
   private static final long serialVersionUID = 1L;
 
   private final long msgId;
+  private final io.listenrain.codec.MsgId opaqueMsgId;
 
   public MsgIdInUseException(long msgId) {
     super("msgId " + msgId + " is already in flight on this transport");
     this.msgId = msgId;
+    this.opaqueMsgId = null;
+  }
+
+  /** For codecs with opaque ids; {@link #msgId()} is then -1. */
+  public MsgIdInUseException(io.listenrain.codec.MsgId msgId) {
+    super("msgId " + msgId + " is already in flight on this transport");
+    this.msgId = -1;
+    this.opaqueMsgId = msgId;
+  }
+
+  /** The opaque id in use, or null for long ids. */
+  public io.listenrain.codec.MsgId opaqueMsgId() {
+    return opaqueMsgId;
   }
 
   public long msgId() {

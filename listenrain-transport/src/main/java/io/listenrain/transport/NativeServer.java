@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The native {@link Server}: a set of {@link ServerConnection}s, with or without its own listener. */
 final class NativeServer<M> implements Server {
+  /** Events clients cause (bad requests, leaving early): one line per kind per second, shared by native servers. */
+  static final io.listenrain.internal.PeerEventLog PEER_LOG =
+      new io.listenrain.internal.PeerEventLog(java.util.logging.Logger.getLogger(ServerConnection.class.getName()));
   private final ProtocolSpec<M> spec;
   private final ServerRouter<M> router;
   private final ServerTimeouts timeouts;
@@ -23,6 +26,7 @@ final class NativeServer<M> implements Server {
   final LongAdder requests = new LongAdder();
   final LongAdder responses = new LongAdder();
   final LongAdder readPauses = new LongAdder();
+  final LongAdder badMsgIds = new LongAdder();
   // Totals of closed connections; guarded by this.
   private long closedBytesIn;
   private long closedBytesOut;
@@ -97,7 +101,7 @@ final class NativeServer<M> implements Server {
       }
     }
     return new ServerStats(accepted.sum(), connections.size(), requests.sum(), responses.sum(), bi, bo, pi, po,
-        readPauses.sum());
+        readPauses.sum(), badMsgIds.sum());
   }
 
   @Override

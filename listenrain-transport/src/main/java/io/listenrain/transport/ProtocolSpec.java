@@ -293,6 +293,11 @@ public final class ProtocolSpec<M> {
       return this;
     }
 
+    /**
+     * The msgID-keyed call table of each client transport, for codecs with {@code long} msgIDs (default
+     * {@link StateMachinePools#striped()}). Codecs with opaque msgIDs key their calls by the id's bytes in a table of
+     * their own; this factory is not used for them.
+     */
     public Builder<M> stateMachinePools(Supplier<StateMachinePool<M>> factory) {
       this.stateMachinePools = Objects.requireNonNull(factory);
       return this;

@@ -8,9 +8,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link io.listenrain.channel.ChannelGenerator#connect()} (a generator may itself retry and fail over inside one
  * connect): exponential, capped, with jitter, and optionally a limit on consecutive failed connects after which the
  * transport gives up (terminates; a pool then evicts it). While waiting, calls fail fast with
- * {@link ConnectionClosedException}. A connection that the peer drops without sending a byte, sooner than the next
- * delay, also backs off by this policy (with its own count, which does not make the transport give up), so a
- * server that accepts and closes is not redialed at the call rate. Immutable.
+ * {@link ConnectionClosedException}. A connection that the peer drops without sending a byte, or that closes for a
+ * protocol error ({@link io.listenrain.codec.CodecException}: a server answering garbage), sooner than the next delay,
+ * also backs off by this policy (with its own count, which does not make the transport give up), so a server that
+ * accepts and closes, or answers what the client cannot read, is not redialed at the call rate. Immutable.
  */
 public final class ReconnectPolicy {
   private static final ReconnectPolicy DEFAULT =

@@ -1,6 +1,8 @@
 package io.listenrain.transport;
 
 import io.listenrain.codec.MessageCodec;
+import io.listenrain.codec.MsgId;
+import io.listenrain.codec.MsgIdException;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger.Level;
@@ -32,6 +34,11 @@ final class ServerConnection<M> implements PacketHandler {
 
   private final NativeServer<M> server;
   private final MessageCodec<M> codec;
+  private final boolean opaqueIds;
+  /** Requests received, the local number of a request when ids are opaque (I/O thread only). */
+  private long received;
+  /** Whether a bad msgID was logged for this connection (I/O thread only): once per connection. */
+  private boolean badMsgIdLogged;
   private final ServerRouter<M> router;
   private final Executor executor;
   @SuppressWarnings("rawtypes") // A field updater of a generic class is created from the raw class.
@@ -55,6 +62,7 @@ final class ServerConnection<M> implements PacketHandler {
   ServerConnection(NativeServer<M> server, ProtocolSpec<M> spec, ServerRouter<M> router, ServerTimeouts timeouts) {
     this.server = server;
     this.codec = spec.messageCodec();
+    this.opaqueIds = codec.msgIdKind() == MessageCodec.MsgIdKind.OPAQUE;
     this.router = router;
     this.executor = spec.executor();
     this.maxRequests = spec.serverMaxRequestsInProgress();
@@ -75,24 +83,40 @@ final class ServerConnection<M> implements PacketHandler {
     int size = packet.readableBytes();
     M message;
     long msgId;
+    MsgId opaqueId = null;
     try {
       message = codec.decode(packet);
+    } catch (MsgIdException e) {
+      badMsgId(conn, e); // the codec released the packet
+      return;
     } catch (RuntimeException e) {
-      LOG.log(Level.DEBUG, () -> "bad request from " + conn.remoteAddress() + ": " + e);
+      NativeServer.PEER_LOG.log(java.util.logging.Level.WARNING, "bad request",
+          "closing the connection from " + conn.remoteAddress() + " after a bad request", e);
       conn.abort(e);
       return;
     }
     try {
-      msgId = codec.msgId(message);
+      if (opaqueIds) {
+        opaqueId = codec.opaqueMsgId(message);
+        msgId = ++received;
+      } else {
+        msgId = codec.msgId(message);
+      }
+    } catch (MsgIdException e) {
+      ReferenceCountUtil.release(message);
+      badMsgId(conn, e);
+      return;
     } catch (RuntimeException e) {
       ReferenceCountUtil.release(message);
+      NativeServer.PEER_LOG.log(java.util.logging.Level.WARNING, "bad request",
+          "closing the connection from " + conn.remoteAddress() + " after a bad request", e);
       conn.abort(e);
       return;
     }
     outstanding.incrementAndGet();
     outstandingBytes.addAndGet(size);
     server.requests.increment();
-    Response response = new Response(conn, msgId, message, size);
+    Response response = new Response(conn, msgId, opaqueId, message, size);
     try {
       executor.execute(response); // routes the request
     } catch (RejectedExecutionException e) {
@@ -102,6 +126,19 @@ final class ServerConnection<M> implements PacketHandler {
     }
     if (!readsPaused && (outstanding.get() >= maxRequests || outstandingBytes.get() >= maxBytes)) {
       pauseReads(conn);
+    }
+  }
+
+  /**
+   * A request whose msgID cannot be read: it cannot be answered (an answer needs the id), and the length prefix kept
+   * the stream in step, so only this packet is dropped. Counted; logged once per connection (I/O thread).
+   */
+  private void badMsgId(Connection conn, MsgIdException e) {
+    server.badMsgIds.increment();
+    if (!badMsgIdLogged) {
+      badMsgIdLogged = true;
+      NativeServer.PEER_LOG.log(java.util.logging.Level.WARNING, "unreadable msgId", "dropped a request from "
+          + conn.remoteAddress() + " whose msgId cannot be read; further ones on this connection are only counted", e);
     }
   }
 
@@ -182,6 +219,8 @@ final class ServerConnection<M> implements PacketHandler {
   final class Response implements ServerResponse<M>, Runnable {
     private final Connection conn;
     private final long msgId;
+    /** The request's opaque id, or null when the codec's ids are longs. */
+    private final MsgId opaqueMsgId;
     /** The request's packet size, counted in progress until answered. */
     private final int size;
     /** The request until {@link #run} hands it to the router. */
@@ -189,9 +228,10 @@ final class ServerConnection<M> implements PacketHandler {
     /** 0 until answered or abandoned, then 1; changed only through {@link #ANSWERED}. */
     volatile int answered;
 
-    Response(Connection conn, long msgId, M request, int size) {
+    Response(Connection conn, long msgId, MsgId opaqueMsgId, M request, int size) {
       this.conn = conn;
       this.msgId = msgId;
+      this.opaqueMsgId = opaqueMsgId;
       this.request = request;
       this.size = size;
     }
@@ -202,6 +242,11 @@ final class ServerConnection<M> implements PacketHandler {
       request = null;
       try {
         router.route(this, msgId, message);
+      } catch (ConnectionClosedException e) {
+        // The client left before its answer: the peer's doing, not the router's.
+        NativeServer.PEER_LOG.log(java.util.logging.Level.INFO, "client gone before its answer",
+            "a client (" + conn.remoteAddress() + ") closed its connection before its answer", e);
+        abandon();
       } catch (Throwable t) {
         LOG.log(Level.WARNING, "router threw on msgId " + msgId, t);
         abandon(); // unanswered for good: it must not hold a graceful close open
@@ -226,9 +271,16 @@ final class ServerConnection<M> implements PacketHandler {
       try {
         ByteBuf payload;
         try {
-          long replyId = codec.msgId(reply);
-          if (replyId != msgId) {
-            throw new IllegalArgumentException("reply carries msgId " + replyId + ", the request " + msgId);
+          if (opaqueMsgId != null) {
+            MsgId replyId = codec.opaqueMsgId(reply);
+            if (!opaqueMsgId.equals(replyId)) {
+              throw new IllegalArgumentException("reply carries msgId " + replyId + ", the request " + opaqueMsgId);
+            }
+          } else {
+            long replyId = codec.msgId(reply);
+            if (replyId != msgId) {
+              throw new IllegalArgumentException("reply carries msgId " + replyId + ", the request " + msgId);
+            }
           }
           payload = codec.encode(reply, conn.alloc());
         } finally {
@@ -255,6 +307,11 @@ final class ServerConnection<M> implements PacketHandler {
         answeredOne(size);
         maybeClose();
       }
+    }
+
+    @Override
+    public MsgId opaqueMsgId() {
+      return opaqueMsgId;
     }
 
     @Override

@@ -10,8 +10,19 @@ import java.net.SocketAddress;
  */
 public interface ServerResponse<M> {
 
-  /** The msgID of the request, which the reply must carry. */
+  /**
+   * The msgID of the request, which the reply must carry. For a codec with opaque ids, a number local to the
+   * connection; the id itself is {@link #opaqueMsgId()}.
+   */
   long msgId();
+
+  /**
+   * The request's opaque msgID, exactly as received, for codecs with
+   * {@link io.listenrain.codec.MessageCodec.MsgIdKind#OPAQUE} ids; null for long ids.
+   */
+  default io.listenrain.codec.MsgId opaqueMsgId() {
+    return null;
+  }
 
   /**
    * Sends the reply. Takes ownership of {@code reply} in every case (a reference-counted reply is released once

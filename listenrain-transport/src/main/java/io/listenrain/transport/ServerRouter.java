@@ -9,6 +9,9 @@ package io.listenrain.transport;
  * sees its timeout. A router that throws gives up its response: the request counts as answered (a later
  * {@link ServerResponse#send} is rejected), nothing is sent, and the client sees its timeout.
  *
+ * <p>For codecs with opaque ids, {@code msgId} is a number local to the connection; the request's id, exactly as
+ * received, is {@link ServerResponse#opaqueMsgId()} (and in the message).
+ *
  * @param <M> the message type
  */
 @FunctionalInterface

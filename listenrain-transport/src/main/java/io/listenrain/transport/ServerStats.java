@@ -11,10 +11,19 @@ public final class ServerStats {
   private final long packetsIn;
   private final long packetsOut;
   private final long readPauses;
+  private final long badMsgIds;
 
   /** Builds a snapshot; servers call this, users read it. */
   public ServerStats(long connectionsAccepted, int openConnections, long requests, long responses, long bytesIn,
       long bytesOut, long packetsIn, long packetsOut, long readPauses) {
+    this(connectionsAccepted, openConnections, requests, responses, bytesIn, bytesOut, packetsIn, packetsOut,
+        readPauses, 0);
+  }
+
+  /** Builds a snapshot; servers call this, users read it. */
+  public ServerStats(long connectionsAccepted, int openConnections, long requests, long responses, long bytesIn,
+      long bytesOut, long packetsIn, long packetsOut, long readPauses, long badMsgIds) {
+    this.badMsgIds = badMsgIds;
     this.connectionsAccepted = connectionsAccepted;
     this.openConnections = openConnections;
     this.requests = requests;
@@ -68,10 +77,15 @@ public final class ServerStats {
     return readPauses;
   }
 
+  /** Requests dropped because their msgID could not be read (see {@link io.listenrain.codec.MsgIdException}). */
+  public long badMsgIds() {
+    return badMsgIds;
+  }
+
   @Override
   public String toString() {
     return "connections accepted=" + connectionsAccepted + " open=" + openConnections + "; requests=" + requests
         + " responses=" + responses + "; packets in=" + packetsIn + " out=" + packetsOut + "; bytes in=" + bytesIn
-        + " out=" + bytesOut + "; read pauses=" + readPauses;
+        + " out=" + bytesOut + "; read pauses=" + readPauses + "; bad msgIds=" + badMsgIds;
   }
 }

@@ -67,8 +67,17 @@ public interface Transport<M> {
    */
   void sendOneWay(M message);
 
-  /** Cancels the call in flight under {@code msgId}: it fails with a CancellationException. Returns whether it did. */
+  /**
+   * Cancels the call in flight under {@code msgId}: it fails with a CancellationException. Returns whether it did.
+   * For a codec with opaque ids, {@code msgId} is the call's local number (the one its state machine sees).
+   */
   boolean cancel(long msgId);
+
+  /**
+   * Cancels the call in flight under the opaque {@code msgId} (codecs with
+   * {@link io.listenrain.codec.MessageCodec.MsgIdKind#OPAQUE} ids). Returns whether it did; always false for long ids.
+   */
+  boolean cancel(io.listenrain.codec.MsgId msgId);
 
   /** Counters and gauges of this transport. */
   TransportStats stats();

@@ -19,11 +19,21 @@ public final class TransportStats {
   private final int inFlight;
   private final long connects;
   private final long reconnects;
+  private final long badMsgIds;
 
   /** Builds a snapshot; transports call this, users read it. */
   public TransportStats(long callsStarted, long callsSucceeded, long callsFailed, long callsTimedOut,
       long oneWaySent, long unmatchedResponses, long bytesIn, long bytesOut, long packetsIn, long packetsOut,
       int queueDepth, int inFlight, long connects, long reconnects) {
+    this(callsStarted, callsSucceeded, callsFailed, callsTimedOut, oneWaySent, unmatchedResponses, bytesIn, bytesOut,
+        packetsIn, packetsOut, queueDepth, inFlight, connects, reconnects, 0);
+  }
+
+  /** Builds a snapshot; transports call this, users read it. */
+  public TransportStats(long callsStarted, long callsSucceeded, long callsFailed, long callsTimedOut,
+      long oneWaySent, long unmatchedResponses, long bytesIn, long bytesOut, long packetsIn, long packetsOut,
+      int queueDepth, int inFlight, long connects, long reconnects, long badMsgIds) {
+    this.badMsgIds = badMsgIds;
     this.callsStarted = callsStarted;
     this.callsSucceeded = callsSucceeded;
     this.callsFailed = callsFailed;
@@ -106,11 +116,16 @@ public final class TransportStats {
     return reconnects;
   }
 
+  /** Responses dropped because their msgID could not be read (see {@link io.listenrain.codec.MsgIdException}). */
+  public long badMsgIds() {
+    return badMsgIds;
+  }
+
   @Override
   public String toString() {
     return "calls started=" + callsStarted + " ok=" + callsSucceeded + " failed=" + callsFailed + " timedOut="
         + callsTimedOut + " oneWay=" + oneWaySent + " unmatched=" + unmatchedResponses + " inFlight=" + inFlight
         + "; packets in=" + packetsIn + " out=" + packetsOut + "; bytes in=" + bytesIn + " out=" + bytesOut
-        + "; queue=" + queueDepth + "; connects=" + connects + " reconnects=" + reconnects;
+        + "; queue=" + queueDepth + "; connects=" + connects + " reconnects=" + reconnects + "; bad msgIds=" + badMsgIds;
   }
 }

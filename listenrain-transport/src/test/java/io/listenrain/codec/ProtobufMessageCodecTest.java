@@ -52,7 +52,7 @@ class ProtobufMessageCodecTest {
   @Test
   void shortPacketIsCorrupt() {
     ByteBuf packet = Unpooled.buffer().writeByte(1);
-    assertThatThrownBy(() -> codec.decode(packet)).isInstanceOf(CorruptedFrameException.class);
+    assertThatThrownBy(() -> codec.decode(packet)).isInstanceOf(io.listenrain.codec.MsgIdException.class);
     assertThat(packet.refCnt()).isZero();
   }
 }

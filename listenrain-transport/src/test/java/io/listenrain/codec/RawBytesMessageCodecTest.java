@@ -58,7 +58,7 @@ class RawBytesMessageCodecTest {
   @Test
   void packetShorterThanTheHeaderIsCorruptAndReleased() {
     ByteBuf packet = Unpooled.buffer().writeInt(1);
-    assertThatThrownBy(() -> codec.decode(packet)).isInstanceOf(CorruptedFrameException.class);
+    assertThatThrownBy(() -> codec.decode(packet)).isInstanceOf(io.listenrain.codec.MsgIdException.class);
     assertThat(packet.refCnt()).isZero();
   }
 }

@@ -8,6 +8,7 @@ import static io.listenrain.transport.NativeFixtures.textOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.listenrain.codec.BytesMessage;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +53,7 @@ class ServerTransportsTest {
   }
 
   @Test
-  void packetTooShortForAMessageClosesOnlyThatConnection() throws Exception {
+  void packetTooShortForItsMsgIdIsDroppedAndTouchesNoOtherConnection() throws Exception {
     Server server = ServerTransports.listen(ANY_LOOPBACK, bytesSpec().build(), echo());
     Transport<BytesMessage> good = Transport.create(TransportKey.of("bytes", server.localAddress()),
         bytesSpec().build());
@@ -60,10 +61,17 @@ class ServerTransportsTest {
       assertThat(textOf(good.send(message(1, "before")).get(5, TimeUnit.SECONDS))).isEqualTo("before");
       s.connect(server.localAddress(), 5000);
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
-      out.writeInt(3); // a 3-byte packet cannot hold the 8-byte msgId
+      out.writeInt(3); // a 3-byte packet cannot hold the 8-byte msgId: dropped, the framing is intact
       out.write(new byte[] {1, 2, 3});
+      out.writeInt(8 + 1); // the next packet on that connection is served
+      out.writeLong(9);
+      out.write('z');
       out.flush();
-      assertThat(closedByServer(s)).isTrue();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      assertThat(in.readInt()).isEqualTo(9);
+      assertThat(in.readLong()).isEqualTo(9);
+      assertThat(in.read()).isEqualTo('z');
+      assertThat(server.stats().badMsgIds()).isEqualTo(1);
       assertThat(textOf(good.send(message(2, "after")).get(5, TimeUnit.SECONDS))).isEqualTo("after");
       assertThat(good.stats().connects()).isEqualTo(1);
     } finally {

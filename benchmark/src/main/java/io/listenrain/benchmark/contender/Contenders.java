@@ -44,6 +44,7 @@ public final class Contenders {
         NettyTransports::epollAvailable));
     add(r, false, GrpcContender.bothModes("listenrain-grpc", "tls", BenchTls.listenRain()));
     add(r, false, List.of(RawListenRainContender.tcp(), RawListenRainContender.unix(), RawListenRainContender.pipe()));
+    add(r, false, List.of(NativeListenRainContender.goBench()));
     return Collections.unmodifiableMap(r);
   }
 

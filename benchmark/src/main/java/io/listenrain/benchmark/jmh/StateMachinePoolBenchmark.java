@@ -1,8 +1,10 @@
 package io.listenrain.benchmark.jmh;
 
+import io.listenrain.codec.MsgId;
 import io.listenrain.state.StateMachine;
 import io.listenrain.state.StateMachinePool;
 import io.listenrain.state.StateMachinePools;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,6 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * response removes it. {@code callCycle} is that pair for a fresh, increasing msgID (as clients number their calls),
  * {@code removeHitPutBack} a lookup that finds its entry (and puts it back), {@code removeMiss} a response for no call (late, after a timeout). {@code inFlight} other calls are
  * registered meanwhile; {@code impl} compares the pools.
+ *
+ * <p>{@code opaque} is the table a client transport keeps for a codec with opaque msgIDs (issue 13): a
+ * {@code ConcurrentHashMap<MsgId, ...>} keyed by the id's bytes, here 36-byte space-padded decimals as the Go
+ * benchmark sends. Each operation builds its {@link MsgId}s from bytes, as decoding a response does (a 36-byte copy and
+ * a hash), so the figures compare what a call costs on each path, not just the map.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,10 +40,13 @@ public class StateMachinePoolBenchmark {
   @Param({"0", "10000"})
   public int inFlight;
 
-  @Param({"concurrent", "striped"})
+  @Param({"concurrent", "striped", "opaque"})
   public String impl;
 
   private StateMachinePool<Object> pool;
+  private ConcurrentHashMap<MsgId, StateMachine<Object>> opaque;
+  private boolean isOpaque;
+  private final byte[] field = new byte[36];
   private final StateMachine<Object> machine = new StateMachine<>() {
     @Override
     public void process(long msgId, Object message) {}
@@ -52,35 +62,60 @@ public class StateMachinePoolBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
+    isOpaque = impl.equals("opaque");
     pool = impl.equals("concurrent") ? StateMachinePools.concurrent() : StateMachinePools.striped();
+    opaque = new ConcurrentHashMap<>(256);
     // The in-flight calls hold ids far below the measured ones, as older calls do.
     for (long i = 1; i <= inFlight; i++) {
-      pool.putIfAbsent(i, machine);
+      put(i);
     }
     nextId = 1L << 32;
     hitId = inFlight == 0 ? 7 : inFlight / 2;
-    pool.putIfAbsent(hitId, machine);
+    put(hitId);
+  }
+
+  /** The 36-byte id of {@code id} as the Go benchmark writes it, built from bytes as a decoder does. */
+  private MsgId opaqueId(long id) {
+    java.util.Arrays.fill(field, (byte) ' ');
+    long v = id < 0 ? -id : id;
+    int i = field.length;
+    do {
+      field[--i] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    if (id < 0) {
+      field[--i] = '-';
+    }
+    return MsgId.of(field);
+  }
+
+  private StateMachine<Object> put(long id) {
+    return isOpaque ? opaque.putIfAbsent(opaqueId(id), machine) : pool.putIfAbsent(id, machine);
+  }
+
+  private StateMachine<Object> remove(long id) {
+    return isOpaque ? opaque.remove(opaqueId(id)) : pool.remove(id);
   }
 
   /** Register a new call and remove it by its response's msgID. */
   @Benchmark
   public boolean callCycle() {
     long id = nextId++;
-    pool.putIfAbsent(id, machine);
-    return pool.remove(id) != null;
+    put(id);
+    return remove(id) != null;
   }
 
   /** Remove an entry that is there and put it back: a lookup hit plus the put that keeps the map steady. */
   @Benchmark
   public StateMachine<Object> removeHitPutBack() {
-    StateMachine<Object> sm = pool.remove(hitId);
-    pool.putIfAbsent(hitId, machine);
+    StateMachine<Object> sm = remove(hitId);
+    put(hitId);
     return sm;
   }
 
   /** A response whose call is gone. */
   @Benchmark
   public StateMachine<Object> removeMiss() {
-    return pool.remove(-5 - (nextId++ & 1023));
+    return remove(-5 - (nextId++ & 1023));
   }
 }

@@ -1,8 +1,10 @@
 package io.listenrain.examples.benchproto;
 
 import io.listenrain.codec.BytesMessage;
-import io.listenrain.codec.CorruptedFrameException;
+import io.listenrain.codec.CodecException;
 import io.listenrain.codec.MessageCodec;
+import io.listenrain.codec.MsgId;
+import io.listenrain.codec.MsgIdException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -13,15 +15,21 @@ import io.netty.buffer.CompositeByteBuf;
  *
  * <pre>
  * +--------------------------------------------------+----------------------+
- * | msgId: 36 ASCII bytes, decimal, right-aligned,    | payload (rest)       |
- * |        padded on the left with spaces (' ')       |                      |
+ * | msgId: 36 bytes, opaque                          | payload (rest)       |
  * +--------------------------------------------------+----------------------+
  * </pre>
  *
- * The original formats its id with Go's {@code fmt} into a fixed 36-byte field; we write it as {@code %36d} would
- * (spaces on the left), and on decode accept leading spaces or zeros, so either padding of a peer decodes. msgIds
- * are non-negative. Encoding writes a 36-byte header in front of a retained slice of the payload (no copy); decoding
- * returns the payload as a slice of the packet.
+ * <p>As in the original, where {@code EnDecMessage} returns the id as a Go {@code string}, the 36 bytes are the msgID:
+ * opaque ({@link MessageCodec.MsgIdKind#OPAQUE}), compared byte for byte, never parsed or re-rendered. A UUID, a
+ * zero-padded or space-padded decimal, a number of 36 digits, a blank field, non-ASCII bytes: each is a valid id, and
+ * an echo server returns it exactly as received. The Go benchmark client happens to send its counter as a
+ * right-aligned decimal padded with spaces ({@code %36d}); {@link #decimalId(long)} builds that form, and a
+ * {@link BytesMessage} built with a {@code long} id is sent in it.
+ *
+ * <p>A packet shorter than 36 bytes has no readable id: {@link MsgIdException} (the transport drops that packet and
+ * keeps the connection). Encoding an id that is not exactly 36 bytes is a {@link CodecException}. Encoding writes a
+ * 36-byte header in front of a retained slice of the payload (no copy); decoding copies the 36 id bytes and returns
+ * the payload as a slice of the packet.
  */
 public final class BenchCodec implements MessageCodec<BytesMessage> {
   /** Width of the msgId field. */
@@ -35,23 +43,54 @@ public final class BenchCodec implements MessageCodec<BytesMessage> {
     return INSTANCE;
   }
 
+  /** The 36-byte id the Go benchmark client sends for counter {@code id}: decimal, right-aligned, space-padded. */
+  public static MsgId decimalId(long id) {
+    if (id < 0) {
+      throw new CodecException("benchmark counter ids are non-negative: " + id);
+    }
+    byte[] field = new byte[MSG_ID_LENGTH];
+    java.util.Arrays.fill(field, (byte) ' ');
+    long v = id;
+    int i = MSG_ID_LENGTH;
+    do {
+      field[--i] = (byte) ('0' + (int) (v % 10));
+      v /= 10;
+    } while (v != 0);
+    return MsgId.wrap(field);
+  }
+
+  /** {@code text} as an id: its UTF-8 bytes, which must be exactly 36 (a UUID string is). */
+  public static MsgId id(String text) {
+    MsgId id = MsgId.of(text);
+    checkLength(id);
+    return id;
+  }
+
+  private static void checkLength(MsgId id) {
+    if (id.length() != MSG_ID_LENGTH) {
+      throw new CodecException("benchmark msgIds are " + MSG_ID_LENGTH + " bytes, not " + id.length() + ": " + id);
+    }
+  }
+
+  @Override
+  public MsgIdKind msgIdKind() {
+    return MsgIdKind.OPAQUE;
+  }
+
+  /** The message's 36-byte id: its opaque id, or for a message built with a long id, {@link #decimalId(long)}. */
+  @Override
+  public MsgId opaqueMsgId(BytesMessage message) {
+    MsgId id = message.opaqueMsgId();
+    return id != null ? id : decimalId(message.msgId());
+  }
+
   @Override
   public ByteBuf encode(BytesMessage message, ByteBufAllocator alloc) {
-    long id = message.msgId();
-    if (id < 0) {
-      throw new IllegalArgumentException("benchmark msgIds are non-negative: " + id);
-    }
+    MsgId id = opaqueMsgId(message);
+    checkLength(id);
     ByteBuf header = alloc.ioBuffer(MSG_ID_LENGTH, MSG_ID_LENGTH);
-    int digits = digits(id);
-    for (int i = 0; i < MSG_ID_LENGTH - digits; i++) {
-      header.writeByte(' ');
-    }
-    int end = header.writerIndex() + digits;
-    header.writerIndex(end);
-    long v = id;
-    for (int i = end - 1; i >= end - digits; i--) {
-      header.setByte(i, '0' + (int) (v % 10));
-      v /= 10;
+    for (int i = 0; i < MSG_ID_LENGTH; i++) {
+      header.writeByte(id.byteAt(i));
     }
     ByteBuf payload = message.payload();
     if (!payload.isReadable()) {
@@ -63,53 +102,16 @@ public final class BenchCodec implements MessageCodec<BytesMessage> {
     return out;
   }
 
-  private static int digits(long v) {
-    int n = 1;
-    while (v >= 10) {
-      v /= 10;
-      n++;
-    }
-    return n;
-  }
-
   @Override
   public BytesMessage decode(ByteBuf packet) {
-    try {
-      if (packet.readableBytes() < MSG_ID_LENGTH) {
-        throw new CorruptedFrameException("benchmark packet of " + packet.readableBytes()
-            + " bytes, shorter than its 36-byte msgId");
-      }
-      int start = packet.readerIndex();
-      long id = 0;
-      boolean digitSeen = false;
-      for (int i = 0; i < MSG_ID_LENGTH; i++) {
-        byte b = packet.getByte(start + i);
-        if (b == ' ' && !digitSeen) {
-          continue;
-        }
-        if (b < '0' || b > '9') {
-          throw new CorruptedFrameException("benchmark msgId is not right-aligned decimal ASCII");
-        }
-        digitSeen = true;
-        if (id > (Long.MAX_VALUE - (b - '0')) / 10) {
-          throw new CorruptedFrameException("benchmark msgId overflows a long");
-        }
-        id = id * 10 + (b - '0');
-      }
-      if (!digitSeen) {
-        throw new CorruptedFrameException("benchmark msgId field is blank");
-      }
-      packet.skipBytes(MSG_ID_LENGTH);
-      return new BytesMessage(id, packet);
-    } catch (RuntimeException e) {
+    if (packet.readableBytes() < MSG_ID_LENGTH) {
+      int n = packet.readableBytes();
       packet.release();
-      throw e;
+      throw new MsgIdException("benchmark packet of " + n + " bytes, shorter than its 36-byte msgId");
     }
-  }
-
-  @Override
-  public long msgId(BytesMessage message) {
-    return message.msgId();
+    byte[] id = new byte[MSG_ID_LENGTH];
+    packet.readBytes(id);
+    return new BytesMessage(MsgId.wrap(id), packet);
   }
 
   @Override

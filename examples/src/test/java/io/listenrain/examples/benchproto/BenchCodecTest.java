@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.listenrain.codec.BytesMessage;
-import io.listenrain.codec.CorruptedFrameException;
+import io.listenrain.codec.CodecException;
+import io.listenrain.codec.MsgId;
+import io.listenrain.codec.MsgIdException;
 import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.transport.Server;
 import io.netty.buffer.ByteBuf;
@@ -59,13 +61,13 @@ class BenchCodecTest {
   }
 
   @Test
-  void largestAndSmallestIdsFillTheField() {
+  void longIdsGoOutAsTheGoClientsSpacePaddedDecimal() {
     for (long id : new long[] {0, 9, 10, Long.MAX_VALUE}) {
       ByteBuf b = codec.encode(message(id, ""), PooledByteBufAllocator.DEFAULT);
       try {
         assertThat(b.toString(StandardCharsets.US_ASCII)).isEqualTo(String.format("%36d", id));
         BytesMessage back = codec.decode(b.retain());
-        assertThat(back.msgId()).isEqualTo(id);
+        assertThat(back.opaqueMsgId()).isEqualTo(BenchCodec.decimalId(id));
         back.release();
       } finally {
         b.release();
@@ -73,19 +75,36 @@ class BenchCodecTest {
     }
   }
 
+  /** Every 36-byte field is an id, kept exactly: decode then encode gives back the same bytes (codec level). */
   @Test
-  void decodeAcceptsZeroPaddingAndRejectsGarbage() {
-    BytesMessage zeros = codec.decode(Unpooled.copiedBuffer("0".repeat(33) + "123xyz", StandardCharsets.US_ASCII));
-    assertThat(zeros.msgId()).isEqualTo(123);
-    assertThat(zeros.payload().toString(StandardCharsets.US_ASCII)).isEqualTo("xyz");
-    zeros.release();
+  void anyThirtySixBytesAreAnIdAndComeBackExactly() {
+    for (String field : BenchWireConformanceTest.IDS) {
+      byte[] bytes = (field + "xyz").getBytes(StandardCharsets.UTF_8);
+      BytesMessage m = codec.decode(Unpooled.copiedBuffer(bytes));
+      assertThat(m.opaqueMsgId().toUtf8()).isEqualTo(field);
+      assertThat(m.payload().toString(StandardCharsets.US_ASCII)).isEqualTo("xyz");
+      ByteBuf out = codec.encode(m, PooledByteBufAllocator.DEFAULT);
+      m.release();
+      try {
+        assertThat(ByteBufUtil.getBytes(out)).as(field).isEqualTo(bytes);
+      } finally {
+        out.release();
+      }
+    }
+  }
 
-    for (String bad : new String[] {" ".repeat(36), " ".repeat(34) + "-1", " ".repeat(30) + "12 456", "123",
-        "9".repeat(36)}) {
+  @Test
+  void packetsTooShortForTheIdAreMsgIdErrorsAndIdsOfAnotherWidthDoNotEncode() {
+    for (String bad : new String[] {"", "123", " ".repeat(35)}) {
       ByteBuf packet = Unpooled.copiedBuffer(bad, StandardCharsets.US_ASCII);
-      assertThatThrownBy(() -> codec.decode(packet)).as(bad).isInstanceOf(CorruptedFrameException.class);
+      assertThatThrownBy(() -> codec.decode(packet)).as(bad).isInstanceOf(MsgIdException.class);
       assertThat(packet.refCnt()).isZero();
     }
+    BytesMessage m = new BytesMessage(MsgId.of("short"), Unpooled.EMPTY_BUFFER);
+    assertThatThrownBy(() -> codec.encode(m, PooledByteBufAllocator.DEFAULT)).isInstanceOf(CodecException.class);
+    assertThatThrownBy(() -> BenchCodec.id("x".repeat(37))).isInstanceOf(CodecException.class);
+    assertThatThrownBy(() -> codec.encode(message(-1, ""), PooledByteBufAllocator.DEFAULT))
+        .isInstanceOf(CodecException.class);
   }
 
   @Test
@@ -112,7 +131,7 @@ class BenchCodecTest {
           BytesMessage reply = client.syncEcho(Unpooled.copiedBuffer("x".repeat(i * 41), StandardCharsets.US_ASCII),
               Duration.ofSeconds(5));
           try {
-            assertThat(reply.msgId()).isEqualTo(i);
+            assertThat(reply.opaqueMsgId()).isEqualTo(BenchCodec.decimalId(i));
             assertThat(reply.payload().readableBytes()).isEqualTo(i * 41);
           } finally {
             reply.release();
