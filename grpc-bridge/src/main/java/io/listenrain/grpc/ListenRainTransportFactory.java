@@ -2,11 +2,13 @@ package io.listenrain.grpc;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.ChannelLogger;
+import io.grpc.HttpConnectProxiedSocketAddress;
 import io.grpc.internal.AtomicBackoff;
 import io.grpc.internal.ClientTransportFactory;
 import io.grpc.internal.ConnectionClientTransport;
 import io.grpc.internal.GrpcUtil;
 import io.grpc.internal.SharedResourceHolder;
+import io.listenrain.channel.HttpConnectProxy;
 import io.listenrain.channel.InProcessAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -42,11 +44,21 @@ final class ListenRainTransportFactory implements ClientTransportFactory {
       throw new IllegalStateException("the transport factory is closed");
     }
     TransportConfig c = config;
-    if (security != null) {
+    HttpConnectProxiedSocketAddress proxied = options.getHttpConnectProxiedSocketAddress();
+    if (security != null || proxied != null) {
       c = config.copy();
-      c.channelOptions = config.channelOptions.withClientTls(security.forAuthority(options.getAuthority()));
     }
-    return new ListenRainClientTransport(Addresses.unwrap(address), options.getAuthority(), options.getUserAgent(),
+    if (security != null) {
+      c.channelOptions = c.channelOptions.withClientTls(security.forAuthority(options.getAuthority()));
+    }
+    SocketAddress dial = address;
+    if (proxied != null) {
+      // grpc's proxy detection chose a CONNECT proxy: {@code address} is the proxy's; dial the target through it.
+      dial = proxied.getTargetAddress();
+      c.channelOptions = c.channelOptions.withHttpConnectProxy(HttpConnectProxy.of(
+          (InetSocketAddress) proxied.getProxyAddress(), proxied.getUsername(), proxied.getPassword()));
+    }
+    return new ListenRainClientTransport(Addresses.unwrap(dial), options.getAuthority(), options.getUserAgent(),
         options.getEagAttributes(), c, scheduler, keepAliveBackoff.getState());
   }
 

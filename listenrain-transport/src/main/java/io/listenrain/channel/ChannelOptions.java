@@ -23,7 +23,7 @@ public final class ChannelOptions {
 
   private static final ChannelOptions DEFAULTS = new ChannelOptions(
       DEFAULT_CONNECT_TIMEOUT, DEFAULT_LOW_WATERMARK, DEFAULT_HIGH_WATERMARK, true, true,
-      ByteBufAllocator.DEFAULT, null, null);
+      ByteBufAllocator.DEFAULT, null, null, null);
 
   private final Duration connectTimeout;
   private final int lowWatermark;
@@ -33,9 +33,11 @@ public final class ChannelOptions {
   private final ByteBufAllocator allocator;
   private final ClientTls clientTls;
   private final ServerTls serverTls;
+  private final HttpConnectProxy proxy;
 
   private ChannelOptions(Duration connectTimeout, int lowWatermark, int highWatermark, boolean tcpNoDelay,
-      boolean preferNative, ByteBufAllocator allocator, ClientTls clientTls, ServerTls serverTls) {
+      boolean preferNative, ByteBufAllocator allocator, ClientTls clientTls, ServerTls serverTls,
+      HttpConnectProxy proxy) {
     this.connectTimeout = connectTimeout;
     this.lowWatermark = lowWatermark;
     this.highWatermark = highWatermark;
@@ -44,6 +46,7 @@ public final class ChannelOptions {
     this.allocator = allocator;
     this.clientTls = clientTls;
     this.serverTls = serverTls;
+    this.proxy = proxy;
   }
 
   /**
@@ -84,7 +87,7 @@ public final class ChannelOptions {
       throw new IllegalArgumentException("connect timeout must be positive: " + timeout);
     }
     return new ChannelOptions(timeout, lowWatermark, highWatermark, tcpNoDelay, preferNative, allocator,
-        clientTls, serverTls);
+        clientTls, serverTls, proxy);
   }
 
   /** Outbound buffer watermarks in bytes; {@code 0 < low <= high}. */
@@ -93,33 +96,33 @@ public final class ChannelOptions {
       throw new IllegalArgumentException("need 0 < low <= high, got low=" + low + " high=" + high);
     }
     return new ChannelOptions(connectTimeout, low, high, tcpNoDelay, preferNative, allocator,
-        clientTls, serverTls);
+        clientTls, serverTls, proxy);
   }
 
   public ChannelOptions withTcpNoDelay(boolean on) {
     return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, on, preferNative, allocator,
-        clientTls, serverTls);
+        clientTls, serverTls, proxy);
   }
 
   /**
-   * Whether to use Netty's native epoll transport when it is available (the default); false forces NIO. Unix domain
-   * sockets need the native transport.
+   * Whether to use Netty's native epoll transport when it is available (the default); false forces the JDK's NIO
+   * channels, for TCP and Unix domain sockets alike.
    */
   public ChannelOptions withPreferNative(boolean on) {
     return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, on, allocator,
-        clientTls, serverTls);
+        clientTls, serverTls, proxy);
   }
 
   /** TLS for dialed TCP and Unix-socket channels; {@code null} for plaintext (the default). */
   public ChannelOptions withClientTls(ClientTls tls) {
     return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, preferNative, allocator, tls,
-        serverTls);
+        serverTls, proxy);
   }
 
   /** TLS for accepted TCP and Unix-socket channels; {@code null} for plaintext (the default). */
   public ChannelOptions withServerTls(ServerTls tls) {
     return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, preferNative, allocator,
-        clientTls, tls);
+        clientTls, tls, proxy);
   }
 
   /** The client side of TLS, if dialed channels use it. */
@@ -132,8 +135,24 @@ public final class ChannelOptions {
     return Optional.ofNullable(serverTls);
   }
 
+  /**
+   * Dial TCP channels through an HTTP CONNECT proxy (the tunnel grpc-java's proxy detection asks for); {@code null}
+   * dials directly (the default). The dial completes once the proxy has answered 200 and, with TLS, once the TLS
+   * handshake through the tunnel has; a proxy that refuses fails the dial with a {@link ConnectException} naming the
+   * proxy and its answer. Unix sockets and in-process pipes ignore it.
+   */
+  public ChannelOptions withHttpConnectProxy(HttpConnectProxy proxy) {
+    return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, preferNative, allocator,
+        clientTls, serverTls, proxy);
+  }
+
+  /** The HTTP CONNECT proxy dialed TCP channels go through, if any. */
+  public Optional<HttpConnectProxy> httpConnectProxy() {
+    return Optional.ofNullable(proxy);
+  }
+
   public ChannelOptions withAllocator(ByteBufAllocator alloc) {
     return new ChannelOptions(connectTimeout, lowWatermark, highWatermark, tcpNoDelay, preferNative,
-        Objects.requireNonNull(alloc, "alloc"), clientTls, serverTls);
+        Objects.requireNonNull(alloc, "alloc"), clientTls, serverTls, proxy);
   }
 }

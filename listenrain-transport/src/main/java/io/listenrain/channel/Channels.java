@@ -10,6 +10,8 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,8 +166,10 @@ public final class Channels {
       return result;
     }
     ClientTls tls = kind.secure ? options.clientTls().orElse(null) : null;
+    HttpConnectProxy proxy = kind.tcp ? options.httpConnectProxy().orElse(null) : null;
     NettyChannel[] holder = new NettyChannel[1];
     SslHandler[] ssl = new SslHandler[1];
+    HttpProxyHandler[] tunnel = new HttpProxyHandler[1];
     Bootstrap b = new Bootstrap()
         .group(kind.group)
         .channel(kind.clientType)
@@ -176,6 +180,10 @@ public final class Channels {
         .handler(new ChannelInitializer<io.netty.channel.Channel>() {
           @Override
           protected void initChannel(io.netty.channel.Channel ch) throws IOException {
+            if (proxy != null) {
+              tunnel[0] = proxyHandler(proxy, options);
+              ch.pipeline().addFirst(PROXY_HANDLER, tunnel[0]); // next to the socket: TLS runs inside the tunnel
+            }
             if (tls != null) {
               ssl[0] = TlsHandlers.client(tls, ch.alloc(), address);
               ch.pipeline().addLast(TlsHandlers.NAME, ssl[0]);
@@ -187,6 +195,9 @@ public final class Channels {
       b.option(ChannelOption.TCP_NODELAY, options.tcpNoDelay())
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
               options.connectTimeout().toMillis()));
+    }
+    if (proxy != null) {
+      b.resolver(NoopAddressResolverGroup.INSTANCE); // the proxy resolves the target's name, not this process
     }
     if (tls != null) {
       try {
@@ -204,6 +215,15 @@ public final class Channels {
       return result;
     }
     connect.addListener(f -> {
+      if (f.isSuccess() && tunnel[0] != null) {
+        tunnel[0].connectFuture().addListener(t -> {
+          if (!t.isSuccess()) {
+            holder[0].abort(t.cause());
+            result.completeExceptionally(new ConnectException("cannot tunnel to " + address + " through "
+                + proxy + ": " + t.cause().getMessage(), t.cause(), true));
+          }
+        });
+      }
       if (f.isSuccess() && ssl[0] != null) {
         ssl[0].handshakeFuture().addListener(h -> {
           if (h.isSuccess()) {
@@ -211,6 +231,12 @@ public final class Channels {
           } else {
             holder[0].close(); // graceful: the alert, if any, goes out first
             result.completeExceptionally(TlsHandlers.handshakeFailed(address, h.cause()));
+          }
+        });
+      } else if (f.isSuccess() && tunnel[0] != null) {
+        tunnel[0].connectFuture().addListener(t -> {
+          if (t.isSuccess()) {
+            handOut(result, holder[0]);
           }
         });
       } else if (f.isSuccess()) {
@@ -222,6 +248,16 @@ public final class Channels {
       }
     });
     return result;
+  }
+
+  private static final String PROXY_HANDLER = "listenrain-http-connect-proxy";
+
+  private static HttpProxyHandler proxyHandler(HttpConnectProxy proxy, ChannelOptions options) {
+    HttpProxyHandler h = proxy.username() == null
+        ? new HttpProxyHandler(proxy.address())
+        : new HttpProxyHandler(proxy.address(), proxy.username(), proxy.password());
+    h.setConnectTimeoutMillis(options.connectTimeout().toMillis()); // for the proxy's answer, after the TCP connect
+    return h;
   }
 
   private static void handOut(CompletableFuture<Channel> result, NettyChannel channel) {
