@@ -21,9 +21,14 @@ final class Addresses {
     return a;
   }
 
-  /** Strips the {@link ListenRainSocketAddress} wrapper the name resolver produces. */
+  /**
+   * The address to dial or bind: strips the {@link ListenRainSocketAddress} wrapper the name resolver produces, and
+   * takes Netty's {@link DomainSocketAddress} (what grpc-netty's {@code unix:} resolver and its users hold) as the
+   * JDK's {@link UnixDomainSocketAddress}.
+   */
   static SocketAddress unwrap(SocketAddress a) {
-    return a instanceof ListenRainSocketAddress ? ((ListenRainSocketAddress) a).address() : a;
+    SocketAddress s = a instanceof ListenRainSocketAddress ? ((ListenRainSocketAddress) a).address() : a;
+    return s instanceof DomainSocketAddress ? UnixDomainSocketAddress.of(((DomainSocketAddress) s).path()) : s;
   }
 
   static boolean isPipe(SocketAddress a) {

@@ -90,8 +90,8 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
   }
 
   /**
-   * A channel to one address, no name resolution: an {@link InetSocketAddress}, a {@link UnixDomainSocketAddress},
-   * an {@link InProcessAddress} or a {@link ListenRainSocketAddress}.
+   * A channel to one address, no name resolution: an {@link InetSocketAddress}, a {@link UnixDomainSocketAddress}
+   * (or Netty's {@code DomainSocketAddress}), an {@link InProcessAddress} or a {@link ListenRainSocketAddress}.
    */
   public static ListenRainChannelBuilder forSocketAddress(SocketAddress address) {
     Objects.requireNonNull(address, "address");

@@ -10,6 +10,7 @@ import io.grpc.internal.GrpcUtil;
 import io.grpc.internal.SharedResourceHolder;
 import io.listenrain.channel.HttpConnectProxy;
 import io.listenrain.channel.InProcessAddress;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -21,8 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /** Builds client transports for one channel; holds the shared timer until closed. */
 final class ListenRainTransportFactory implements ClientTransportFactory {
   static final Collection<Class<? extends SocketAddress>> ADDRESS_TYPES = Collections.unmodifiableList(
-      Arrays.asList(InetSocketAddress.class, UnixDomainSocketAddress.class, InProcessAddress.class,
-          ListenRainSocketAddress.class));
+      Arrays.asList(InetSocketAddress.class, UnixDomainSocketAddress.class, DomainSocketAddress.class,
+          InProcessAddress.class, ListenRainSocketAddress.class));
 
   private final TransportConfig config;
   /** {@code null} for plaintext. */
