@@ -141,9 +141,12 @@ class ServerLimitsTest {
     pool = Executors.newFixedThreadPool(2);
     AtomicBoolean attacking = new AtomicBoolean(true);
     AtomicInteger served = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicLong slowestNanos = new java.util.concurrent.atomic.AtomicLong();
     Future<?> canary = pool.submit(() -> {
       do {
+        long t = System.nanoTime();
         assertThat(echo("hi").getPayload().toStringUtf8()).isEqualTo("hi");
+        slowestNanos.accumulateAndGet(System.nanoTime() - t, Math::max);
         served.incrementAndGet();
       } while (attacking.get());
       return null;
@@ -176,8 +179,11 @@ class ServerLimitsTest {
     int processed = (goAway.get().code() + 1) / 2;
     assertThat(processed).isEqualTo(AbusePolicy.DEFAULT_MAX_RST_PER_WINDOW / weight + 1);
     assertThat(served.get()).isPositive();
+    // Loose on purpose (a loaded 2-core machine): the issue saw p50 2.7 s and 5 s timeouts for other clients.
+    assertThat(TimeUnit.NANOSECONDS.toMillis(slowestNanos.get())).isLessThan(2_000);
     System.out.printf("metadata flood: GOAWAY after %d frames read (weight %d each; %d written) (%s); %d canary"
-        + " calls served%n", processed, weight, sent, goAway.get().goAwayMessage(), served.get());
+        + " calls served, slowest %d ms%n", processed, weight, sent, goAway.get().goAwayMessage(), served.get(),
+        TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()));
   }
 
   // ------------------------------------------------------------------------------------- finding 3: streams
