@@ -76,6 +76,15 @@ final class AbusePolicy {
    * @throws PeerAbuseException past {@code maxRstPerWindow} in one window
    */
   void reset() {
+    reset(1);
+  }
+
+  /**
+   * As {@link #reset()}, counting {@code weight} resets at once (a refusal that cost this end decode work).
+   *
+   * @throws PeerAbuseException past {@code maxRstPerWindow} in one window
+   */
+  void reset(int weight) {
     if (maxRstPerWindow <= 0) {
       return;
     }
@@ -84,7 +93,8 @@ final class AbusePolicy {
       rstWindowStart = now;
       rstInWindow = 0;
     }
-    if (++rstInWindow > maxRstPerWindow) {
+    rstInWindow = (int) Math.min(Integer.MAX_VALUE, (long) rstInWindow + weight);
+    if (rstInWindow > maxRstPerWindow) {
       throw new PeerAbuseException(Wire.ENHANCE_YOUR_CALM, "too_many_resets: more than " + maxRstPerWindow
           + " in " + TimeUnit.NANOSECONDS.toSeconds(rstWindowNanos) + " s");
     }

@@ -21,6 +21,14 @@ final class FrameReader {
     /** Client-to-server HEADERS. */
     void requestHeaders(int streamId, String path, String authority, byte[][] metadata);
 
+    /**
+     * Client-to-server HEADERS whose metadata is over this end's limit: decoding stopped there (the rest of the block
+     * was not parsed), so the call must be refused. {@code frameBytes} is the HEADERS payload length.
+     */
+    default void requestHeadersTooLarge(int streamId, int frameBytes, MetadataCodec.MetadataTooLargeException e) {
+      throw new AssertionError("only a server reader has a metadata limit", e);
+    }
+
     /** Server-to-client HEADERS. */
     void responseHeaders(int streamId, byte[][] metadata);
 
@@ -40,14 +48,24 @@ final class FrameReader {
 
   private final boolean server;
   private final int maxDataLength;
+  private final long maxRequestMetadataSize;
 
   /**
    * @param server whether this end is the server (HEADERS are then requests)
    * @param maxDataLength the largest DATA payload accepted: this end's advertised max frame size
    */
   FrameReader(boolean server, int maxDataLength) {
+    this(server, maxDataLength, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param maxRequestMetadataSize a server's metadata limit: request metadata is decoded only up to it, and a block
+   *     over it is reported to {@link Listener#requestHeadersTooLarge}
+   */
+  FrameReader(boolean server, int maxDataLength, long maxRequestMetadataSize) {
     this.server = server;
     this.maxDataLength = maxDataLength;
+    this.maxRequestMetadataSize = maxRequestMetadataSize;
   }
 
   void read(ByteBuf frame, Listener listener) {
@@ -82,7 +100,13 @@ final class FrameReader {
         if (server) {
           String path = readShortString(view, "method name");
           String authority = readShortString(view, "authority");
-          byte[][] md = MetadataCodec.decode(view, n);
+          byte[][] md;
+          try {
+            md = MetadataCodec.decode(view, n, maxRequestMetadataSize);
+          } catch (MetadataCodec.MetadataTooLargeException e) {
+            listener.requestHeadersTooLarge(id, n, e);
+            break;
+          }
           requireConsumed(type, view, n);
           listener.requestHeaders(id, path, authority, md);
         } else {

@@ -50,6 +50,7 @@ final class ListenRainServer implements InternalServer {
     this.config = config;
     this.tracerFactories = tracerFactories;
     this.nativeProtocols = new ArrayList<>(nativeProtocols);
+    GrpcCoreLogFilter.install();
   }
 
   /** gRPC itself, as one protocol among those sharing the address. */

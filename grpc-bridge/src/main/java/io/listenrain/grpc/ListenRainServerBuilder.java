@@ -210,7 +210,12 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
-  /** The most concurrent calls a client may run on one connection; extra streams are refused (default: no limit). */
+  /**
+   * The most concurrent calls a client may run on one connection (advertised in SETTINGS); a stream beyond it is
+   * refused with RST REFUSED_STREAM, which the client retries, and counts against the reset budget. Default 1,000
+   * (grpc-netty: no limit): a peer holding idle streams can then pin a few MB per connection, not hundreds, and the
+   * ListenRain client queues calls above the limit instead of failing them. {@link Integer#MAX_VALUE}: no limit.
+   */
   public ListenRainServerBuilder maxConcurrentCallsPerConnection(int max) {
     if (max <= 0) {
       throw new IllegalArgumentException("max concurrent calls must be positive: " + max);
@@ -275,6 +280,36 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
       throw new IllegalArgumentException("max tiny DATA frames must be non-negative: " + burst);
     }
     config.maxTinyDataFrames = burst;
+    return this;
+  }
+
+  /**
+   * A connection that has sent part of a frame and then no byte for this long is sent away (GOAWAY
+   * ENHANCE_YOUR_CALM) and closed: a peer stalling mid-frame would otherwise hold its connection and the buffered
+   * bytes forever. Time while the server waits for nothing (no partial frame) does not count; an idle connection is
+   * governed by {@link #maxConnectionIdle} and keepalive instead. Default 20 s, as the native server's stall timeout;
+   * 0 turns it off.
+   */
+  public ListenRainServerBuilder stallTimeout(long timeout, TimeUnit unit) {
+    if (timeout < 0) {
+      throw new IllegalArgumentException("stall timeout must be non-negative: " + timeout);
+    }
+    config.stallTimeoutNanos = unit.toNanos(timeout);
+    return this;
+  }
+
+  /**
+   * A call without a deadline (no {@code grpc-timeout}) on which no frame went either way for this long is reset
+   * (RST CANCEL; the handler sees CANCELLED). Default 0: off, because long-lived streams that stay quiet for hours
+   * (watches, subscriptions) are legitimate and grpc-java has no such limit either; the concurrency limit
+   * ({@link #maxConcurrentCallsPerConnection}) already bounds what idle streams can hold. Turn it on for services
+   * whose calls are never meant to idle; calls with a deadline are ended by it instead.
+   */
+  public ListenRainServerBuilder streamIdleTimeout(long timeout, TimeUnit unit) {
+    if (timeout < 0) {
+      throw new IllegalArgumentException("stream idle timeout must be non-negative: " + timeout);
+    }
+    config.streamIdleTimeoutNanos = unit.toNanos(timeout);
     return this;
   }
 

@@ -35,6 +35,12 @@ final class ListenRainServerStream extends AbstractServerStream {
   boolean finished;
   /** Reset by the client while the application side had not closed it: still counted against the concurrency limit. */
   boolean holdsSlot;
+  /** The client ended its side (END_STREAM): more DATA is a stream error. */
+  boolean inboundEnded;
+  /** The request carried grpc-timeout: the idle timeout does not apply. */
+  boolean hasDeadline;
+  /** When a frame last went either way on this stream (config ticker), for the idle timeout. */
+  long lastActivityNanos;
 
   ListenRainServerStream(ListenRainServerTransport transport, int id, String authority, Attributes attributes,
       StatsTraceContext ctx, TransportTracer tracer, int maxInboundMessageSize,
@@ -168,7 +174,7 @@ final class ListenRainServerStream extends AbstractServerStream {
 
     @Override
     public void cancel(Status status) {
-      transport.commands(() -> transport.cancelOnLoop(ListenRainServerStream.this, status, Wire.CANCEL));
+      transport.commands(() -> transport.cancelByServer(ListenRainServerStream.this, status));
     }
   }
 }

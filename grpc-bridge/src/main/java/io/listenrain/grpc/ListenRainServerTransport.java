@@ -22,11 +22,13 @@ import io.grpc.internal.SharedResourceHolder;
 import io.grpc.internal.StatsTraceContext;
 import io.grpc.internal.TransportTracer;
 import io.listenrain.channel.Channel;
+import io.listenrain.internal.PeerEventLog;
 import io.listenrain.transport.Connection;
 import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.PacketHandler;
 import io.listenrain.transport.PacketQueues;
 import io.listenrain.transport.QueueFullException;
+import io.listenrain.transport.ReadTimeoutException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.collection.IntObjectHashMap;
@@ -38,6 +40,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -54,6 +58,11 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
    * unless handlers outlive this bound after their call was cancelled.
    */
   static final long CANCELLED_SLOT_HOLD_MILLIS = 10_000;
+  /** Shortest and longest period of the stall and stream-idle checks (a tenth of the timeout, within these). */
+  static final long MIN_CHECK_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  static final long MAX_CHECK_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Events a peer causes: at most one line per kind per second, stack traces at FINE. */
+  static final PeerEventLog PEER_LOG = new PeerEventLog(Logger.getLogger(ListenRainServerTransport.class.getName()));
 
   private final Channel channel;
   private final TransportConfig config;
@@ -104,6 +113,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private HandshakeCodec codec;
   /** Streams the client reset whose application side has not closed them yet: they keep their concurrency slot. */
   private int cancelledHoldingSlots;
+  /** The periodic stall and stream-idle check, while the connection is open after its handshake. */
+  private ScheduledFuture<?> checkTask;
+  /** When bytes last arrived (config ticker), for the stall timeout. */
+  private long lastReadNanos;
 
   ListenRainServerTransport(Channel channel, TransportConfig config,
       List<? extends ServerStreamTracer.Factory> tracerFactories) {
@@ -117,7 +130,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     this.tracer = config.tracerFactory.create();
     this.alloc = channel.alloc();
     this.loop = channel.executor();
-    this.reader = new FrameReader(true, config.maxFrameSize);
+    this.reader = new FrameReader(true, config.maxFrameSize, config.maxInboundMetadataSize);
     this.commandQueue = new CommandQueue(loop, this::writePending, () -> bytesSent);
     this.inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     this.outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
@@ -145,7 +158,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   void start(ServerTransportListener listener) {
     runOnLoop(() -> {
       this.listener = listener;
-      codec = new HandshakeCodec(config.maxPacketLength());
+      codec = new HandshakeCodec(config.maxPacketLength(), config.maxHeadersFrame(), this::headersFrameTooLarge);
       conn = Connection.open(new PrefaceChannel(channel), codec,
           PacketQueues.bounded(config.outboundQueueCapacity), this);
       if (peer == null && !closed) {
@@ -284,6 +297,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
+    if (checkTask != null) {
+      checkTask.cancel(false);
+    }
     if (!terminated) {
       terminated = true;
       SharedResourceHolder.release(GrpcUtil.TIMER_SERVICE, scheduler);
@@ -323,6 +339,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     outbound.enqueueControl(s.out, frame, null);
+    s.lastActivityNanos = config.ticker.getAsLong();
     if (keepAliveEnforcer != null) {
       keepAliveEnforcer.resetCounters();
     }
@@ -334,6 +351,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     outbound.enqueueData(s.out, buf, false);
+    s.lastActivityNanos = config.ticker.getAsLong();
     if (keepAliveEnforcer != null) {
       keepAliveEnforcer.resetCounters();
     }
@@ -367,6 +385,23 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     cancelOnLoop(s, Status.INTERNAL.withDescription(what + " of " + size + " bytes exceed the "
         + Wire.MAX_CONTROL_FRAME + "-byte frame limit"), Wire.INTERNAL_ERROR);
     return true;
+  }
+
+  /**
+   * The server side cancels {@code s} (grpc-core's {@code stream.cancel}). A cancel for DEADLINE_EXCEEDED counts
+   * against the reset budget: the deadline is the peer's choice, and a peer asking for 1 ns deadlines makes this end
+   * reset every stream it opens (issue #12, finding 4). Other cancels come from the application and do not count.
+   */
+  void cancelByServer(ListenRainServerStream s, Status status) {
+    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !s.finished && !closeStarted) {
+      try {
+        abuse.reset();
+      } catch (PeerAbuseException e) {
+        misbehaved(e);
+        return;
+      }
+    }
+    cancelOnLoop(s, status, Wire.CANCEL);
   }
 
   void cancelOnLoop(ListenRainServerStream s, Status status, int errorCode) {
@@ -502,6 +537,8 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     closeStarted = true;
     misbehaviour = e;
+    PEER_LOG.log(Level.INFO, "grpc-goaway", "gRPC connection from " + remote + " sent away (GOAWAY "
+        + errorCode + ")", e);
     Connection c = conn;
     if (!channel.isWritable()) {
       c.abort(e);
@@ -533,7 +570,54 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
 
   @Override
   public void readComplete(Connection connection) {
+    lastReadNanos = config.ticker.getAsLong();
     writePending();
+  }
+
+  /** A HEADERS frame announced larger than any within the metadata limit: refused from its header (I/O thread). */
+  private void headersFrameTooLarge(long length) {
+    misbehaved(Wire.PROTOCOL_ERROR, new GrpcProtocolException("HEADERS frame of " + length + " bytes exceeds the "
+        + config.maxHeadersFrame() + "-byte bound of the " + config.maxInboundMetadataSize + "-byte metadata limit"));
+  }
+
+  /**
+   * Runs every tenth of the shortest of the stall and stream-idle timeouts (I/O thread). Stall: part of a frame is
+   * buffered and no byte came for the stall timeout (as the native server's ConnectionWatchdog): GOAWAY and close.
+   * Stream idle: a call without a deadline that sent and received nothing for the idle timeout is reset (CANCEL).
+   */
+  private void check() {
+    if (closed || closeStarted) {
+      return;
+    }
+    long now = config.ticker.getAsLong();
+    if (config.stallTimeoutNanos > 0 && codec.hasPartialPacket() && now - lastReadNanos >= config.stallTimeoutNanos) {
+      misbehaved(Wire.ENHANCE_YOUR_CALM, new ReadTimeoutException("a frame stalled half-way: no byte for "
+          + TimeUnit.NANOSECONDS.toMillis(config.stallTimeoutNanos) + " ms (" + remote + ")"));
+      return;
+    }
+    if (config.streamIdleTimeoutNanos > 0) {
+      for (ListenRainServerStream s : new ArrayList<>(streams.values())) {
+        if (!s.hasDeadline && now - s.lastActivityNanos >= config.streamIdleTimeoutNanos) {
+          cancelOnLoop(s, Status.CANCELLED.withDescription("call idle for "
+              + TimeUnit.NANOSECONDS.toMillis(config.streamIdleTimeoutNanos) + " ms without a deadline"), Wire.CANCEL);
+        }
+      }
+    }
+  }
+
+  private void startChecks() {
+    long shortest = Long.MAX_VALUE;
+    for (long t : new long[] {config.stallTimeoutNanos, config.streamIdleTimeoutNanos}) {
+      if (t > 0) {
+        shortest = Math.min(shortest, t);
+      }
+    }
+    if (shortest == Long.MAX_VALUE) {
+      return;
+    }
+    long period = Math.max(MIN_CHECK_PERIOD_NANOS, Math.min(MAX_CHECK_PERIOD_NANOS, shortest / 10));
+    lastReadNanos = config.ticker.getAsLong();
+    checkTask = loop.scheduleAtFixedRate(this::check, period, period, TimeUnit.NANOSECONDS);
   }
 
   // ---------------------------------------------------------------------------------------------- frames
@@ -561,6 +645,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
         .build();
     attributes = listener.transportReady(attrs);
     startPolicing();
+    startChecks();
   }
 
   private void startPolicing() {
@@ -609,8 +694,11 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void settingsAck() {}
 
-  @Override
-  public void requestHeaders(int streamId, String path, String authority, byte[][] metadata) {
+  /**
+   * Checks a new stream id and whether a stream may open now; refuses it (RST REFUSED_STREAM) if not. True if the
+   * stream may open.
+   */
+  private boolean admit(int streamId) {
     if ((streamId & 1) == 0 || streamId <= lastStreamId) {
       throw new GrpcProtocolException("bad client stream id " + streamId + " (last " + lastStreamId + ")");
     }
@@ -619,25 +707,44 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     if (goAwaySent || closeStarted) {
       send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
-      return;
+      return false;
     }
     lastStreamId = streamId;
     if (streams.size() + cancelledHoldingSlots >= config.maxConcurrentStreams) {
       abuse.reset();
       send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Request metadata over the limit, found while decoding (which stopped there): the call is refused with
+   * RESOURCE_EXHAUSTED. The refusal counts against the reset budget with a weight of one plus one per
+   * metadata limit's worth of HEADERS bytes, so a peer that keeps sending huge header blocks is sent away after a
+   * few dozen of them, while a client whose metadata is slightly too large costs 1 or 2 per call.
+   */
+  @Override
+  public void requestHeadersTooLarge(int streamId, int frameBytes, MetadataCodec.MetadataTooLargeException e) {
+    if (!admit(streamId)) {
       return;
     }
-    long size = MetadataCodec.size(metadata);
-    if (size > config.maxInboundMetadataSize) {
-      abuse.reset();
-      send(FrameWriter.trailers(alloc, streamId, Status.Code.RESOURCE_EXHAUSTED.value(),
-          "Request metadata size exceeded (" + size + " > " + config.maxInboundMetadataSize + ")", new byte[0][]));
+    abuse.reset(1 + frameBytes / Math.max(1, config.maxInboundMetadataSize));
+    send(FrameWriter.trailers(alloc, streamId, Status.Code.RESOURCE_EXHAUSTED.value(), e.getMessage(),
+        new byte[0][]));
+  }
+
+  @Override
+  public void requestHeaders(int streamId, String path, String authority, byte[][] metadata) {
+    if (!admit(streamId)) {
       return;
     }
     Metadata headers = InternalMetadata.newMetadata(metadata.length / 2, metadata);
     StatsTraceContext ctx = StatsTraceContext.newServerContext(tracerFactories, path, headers);
     ListenRainServerStream s = new ListenRainServerStream(this, streamId, authority.isEmpty() ? null : authority,
         attributes, ctx, tracer, config.maxInboundMessageSize, inbound.newStream());
+    s.lastActivityNanos = config.ticker.getAsLong();
+    s.hasDeadline = headers.containsKey(GrpcUtil.TIMEOUT_KEY);
     streams.put(streamId, s);
     outbound.activate(s.out, streamId);
     if (streams.size() == 1) {
@@ -649,8 +756,27 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
         keepAlive.onTransportActive();
       }
     }
-    listener.streamCreated(s, path, headers);
+    try {
+      listener.streamCreated(s, path, headers);
+    } catch (RuntimeException e) {
+      // A header grpc-core cannot parse (a malformed grpc-timeout: "xyz", "", "123456789012S") fails this call only,
+      // with INTERNAL as grpc-netty does (it resets the stream with INTERNAL_ERROR); the listener never took the
+      // stream, so nothing is reported to it.
+      malformedRequest(s, e);
+      return;
+    }
     s.transportState().onStreamAllocated();
+  }
+
+  private void malformedRequest(ListenRainServerStream s, RuntimeException e) {
+    PEER_LOG.log(Level.INFO, "grpc-malformed-headers", "gRPC call " + s.streamId() + " from " + remote
+        + " refused: malformed request headers", e);
+    Status status = Status.INTERNAL.withDescription("malformed request headers: " + e.getMessage());
+    send(FrameWriter.trailers(alloc, s.streamId(), status.getCode().value(), status.getDescription(),
+        new byte[0][]));
+    send(FrameWriter.rst(alloc, s.streamId(), Wire.CANCEL));
+    finishStream(s);
+    abuse.reset();
   }
 
   @Override
@@ -678,6 +804,22 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     } catch (GrpcProtocolException e) {
       payload.release();
       throw e;
+    }
+    if (s.inboundEnded) {
+      // HTTP/2's stream error STREAM_CLOSED (RFC 9113 §5.1): this stream fails, its neighbours carry on.
+      payload.release();
+      PEER_LOG.log(Level.INFO, "grpc-data-after-end", "gRPC call " + streamId + " from " + remote
+          + " reset: DATA after END_STREAM");
+      send(FrameWriter.rst(alloc, streamId, Wire.STREAM_CLOSED));
+      finishStream(s);
+      s.transportState().transportReportStatus(Status.INTERNAL.withDescription("the client sent DATA after "
+          + "END_STREAM"));
+      abuse.reset();
+      return;
+    }
+    s.lastActivityNanos = config.ticker.getAsLong();
+    if (endStream) {
+      s.inboundEnded = true;
     }
     if (n == 0 && !endStream) {
       payload.release(); // carries nothing; grpc-java's deframer mishandles empty buffers in a row

@@ -50,6 +50,19 @@ final class MetadataCodec {
    * @throws GrpcProtocolException if the block is truncated or its counts are inconsistent
    */
   static byte[][] decode(ByteBuf in, int end) {
+    return decode(in, end, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #decode(ByteBuf, int)}, but stops as soon as the metadata is known to exceed {@code maxSize} (in the
+   * {@link #size} accounting): from the entry count alone when {@code count * }{@value #ENTRY_OVERHEAD} is over it,
+   * else at the first entry that goes over. So at most {@code maxSize / 32} entries are ever decoded, whatever the
+   * block holds; the caller refuses the call without the rest.
+   *
+   * @throws MetadataTooLargeException past {@code maxSize}; the reader index is then undefined
+   * @throws GrpcProtocolException if the block is truncated or its counts are inconsistent
+   */
+  static byte[][] decode(ByteBuf in, int end, long maxSize) {
     if (end - in.readerIndex() < 4) {
       throw new GrpcProtocolException("metadata block truncated: no entry count");
     }
@@ -58,7 +71,11 @@ final class MetadataCodec {
     if (count > (end - in.readerIndex()) / 8) {
       throw new GrpcProtocolException("metadata entry count " + count + " exceeds the frame");
     }
+    if (count * ENTRY_OVERHEAD > maxSize) {
+      throw new MetadataTooLargeException(count * ENTRY_OVERHEAD, count, maxSize);
+    }
     byte[][] out = new byte[(int) count * 2][];
+    long size = count * ENTRY_OVERHEAD;
     for (int i = 0; i < out.length; i++) {
       if (end - in.readerIndex() < 4) {
         throw new GrpcProtocolException("metadata block truncated at entry " + i / 2);
@@ -67,10 +84,30 @@ final class MetadataCodec {
       if (len > end - in.readerIndex()) {
         throw new GrpcProtocolException("metadata value length " + len + " exceeds the frame");
       }
+      size += len;
+      if (size > maxSize) {
+        throw new MetadataTooLargeException(size, count, maxSize);
+      }
       byte[] b = new byte[(int) len];
       in.readBytes(b);
       out[i] = b;
     }
     return out;
+  }
+
+  /**
+   * Metadata over the receiver's limit, found while decoding: a stream error (the call is refused), not a
+   * connection error. {@link #atLeast} is a lower bound of the size: decoding stopped there.
+   */
+  static final class MetadataTooLargeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    final long atLeast;
+
+    MetadataTooLargeException(long atLeast, long entries, long limit) {
+      super("Request metadata size exceeded (at least " + atLeast + " > " + limit + ", " + entries + " entries)",
+          null, false, false);
+      this.atLeast = atLeast;
+    }
   }
 }

@@ -31,7 +31,21 @@ final class TransportConfig implements Cloneable {
   int flowControlWindow = DEFAULT_FLOW_CONTROL_WINDOW;
   int maxInboundMessageSize = GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE;
   int maxInboundMetadataSize = GrpcUtil.DEFAULT_MAX_HEADER_LIST_SIZE;
-  int maxConcurrentStreams = Integer.MAX_VALUE;
+  /**
+   * Default limit of concurrent calls per server connection: 1,000. grpc-netty leaves it unlimited, and a peer then
+   * holds ~3.5 KB per idle stream for as long as it likes (issue #12: 200,000 streams, 600 MB). 1,000 bounds that to
+   * a few MB per connection, is ten times the minimum HTTP/2 recommends (100), and costs a legitimate client nothing:
+   * the ListenRain client queues calls above the server's advertised limit instead of failing them.
+   */
+  static final int DEFAULT_MAX_CONCURRENT_STREAMS = 1_000;
+  /** Default stall timeout of a partly received frame, as the native server's: 20 s. */
+  static final long DEFAULT_STALL_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+  int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
+  /** Server: a frame partly received with no byte for this long closes the connection; 0 turns it off. */
+  long stallTimeoutNanos = DEFAULT_STALL_TIMEOUT_NANOS;
+  /** Server: a call without a deadline and with no frame either way for this long is reset; 0 (default): off. */
+  long streamIdleTimeoutNanos;
   int outboundQueueCapacity = 64 * 1024;
   /**
    * Send budget per connection: on a client, queued DATA bytes above which new streams wait for readiness
@@ -86,6 +100,16 @@ final class TransportConfig implements Cloneable {
   Settings localSettings() {
     return new Settings(maxFrameSize, flowControlWindow, flowControlWindow, maxConcurrentStreams,
         maxInboundMetadataSize);
+  }
+
+  /**
+   * The largest request HEADERS frame (type..payload) a server accepts: the method name and the authority at their
+   * longest (u16 lengths), the metadata count, and {@link #maxInboundMetadataSize} (each entry's encoding, 8 bytes
+   * plus name and value, is below its 32-byte size accounting). Any larger frame holds metadata over the limit, so
+   * it is refused from its header: with the 8 KiB default about 136 KiB instead of the 1 MiB control-frame limit.
+   */
+  long maxHeadersFrame() {
+    return Wire.FRAME_HEADER_LENGTH + 2 * (2 + 0xFFFF) + 4 + (long) maxInboundMetadataSize;
   }
 
   /** The packet limit: any frame up to 1 MiB (HEADERS, TRAILERS) or the DATA limit, plus the frame header. */

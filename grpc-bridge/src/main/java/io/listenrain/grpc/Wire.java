@@ -58,6 +58,8 @@ final class Wire {
   static final int PROTOCOL_ERROR = 0x1;
   static final int INTERNAL_ERROR = 0x2;
   static final int FLOW_CONTROL_ERROR = 0x3;
+  /** RST: a frame came for a stream whose sender had already ended it (DATA after END_STREAM). */
+  static final int STREAM_CLOSED = 0x5;
   static final int REFUSED_STREAM = 0x7;
   static final int CANCEL = 0x8;
   static final int ENHANCE_YOUR_CALM = 0xb;

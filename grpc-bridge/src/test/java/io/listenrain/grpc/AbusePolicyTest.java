@@ -32,6 +32,20 @@ class AbusePolicyTest {
   }
 
   @Test
+  void aWeightedResetCountsItsWeightAtOnce() {
+    AbusePolicy p = policy(c -> {
+      c.maxRstPerWindow = 10;
+      c.rstWindowNanos = TimeUnit.SECONDS.toNanos(10);
+    });
+    p.reset(4);
+    p.reset(4);
+    p.reset(2); // exactly 10
+    assertThatThrownBy(p::reset).isInstanceOf(PeerAbuseException.class);
+    now.addAndGet(TimeUnit.SECONDS.toNanos(10));
+    assertThatThrownBy(() -> p.reset(11)).isInstanceOf(PeerAbuseException.class);
+  }
+
+  @Test
   void aNewWindowStartsTheCountAfresh() {
     AbusePolicy p = policy(c -> {
       c.maxRstPerWindow = 2;

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -198,6 +199,51 @@ class CompressionBombTest {
     assertThat(stub.echo(request("next")).getPayload().toStringUtf8()).isEqualTo("next");
     System.out.printf("client bomb: %d compressed bytes, server inflated %d before refusing (max %d), %d ms%n",
         bomb.length, counting.inflated.get(), GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE, millis);
+  }
+
+  @Test
+  void aBombFromTheClientLogsAtMostOneLineWithoutAStackTracePerAttempt() throws Exception {
+    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        String name = r.getLoggerName() == null ? "" : r.getLoggerName();
+        if (r.getLevel().intValue() >= java.util.logging.Level.INFO.intValue()
+            && (name.startsWith("io.grpc") || name.startsWith("io.listenrain"))) {
+          records.add(r);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    try {
+      server = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+          .addService(new EchoServiceImpl()).build().start();
+      channel = ListenRainChannelBuilder.forSocketAddress(server.getListenSockets().get(0)).usePlaintext()
+          .compressorRegistry(registryWith(new BombCompressor())).build();
+      EchoServiceGrpc.EchoServiceBlockingStub stub =
+          EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+      int attempts = 3;
+      for (int i = 0; i < attempts; i++) {
+        assertThatThrownBy(() -> stub.withCompression("gzip").echo(request("small")))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+      }
+      assertThat(stub.echo(request("next")).getPayload().toStringUtf8()).isEqualTo("next");
+      // Each attempt made grpc-core log SEVERE with a 25-line stack trace before; now at most one line each.
+      assertThat(records).hasSizeLessThanOrEqualTo(attempts);
+      assertThat(records).allSatisfy(r -> assertThat(r.getThrown()).as(r.getMessage()).isNull());
+      System.out.printf("client bombs: %d attempts, %d log lines: %s%n", attempts, records.size(),
+          records.stream().map(java.util.logging.LogRecord::getMessage).toList());
+    } finally {
+      root.removeHandler(capture);
+    }
   }
 
   @Test

@@ -122,7 +122,9 @@ class GrpcTenThousandCallsTest {
         }
       }
     };
-    runAndCheck(start(ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), holdAll), CALLS);
+    // All ten thousand open at once: above the default limit of 1,000 concurrent calls per connection.
+    runAndCheck(start(ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .maxConcurrentCallsPerConnection(Integer.MAX_VALUE), holdAll), CALLS);
   }
 
   @Test
