@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,7 +84,7 @@ class FaultProxyTest {
   @Test
   void forwardsBytesBothWaysAlsoWhenSplitIntoSingleByteWrites() throws Exception {
     try (Socket s = connect()) {
-      assertThat(roundTrip(s, "hello".getBytes())).isEqualTo("hello".getBytes());
+      assertThat(roundTrip(s, "hello".getBytes(StandardCharsets.US_ASCII))).isEqualTo("hello".getBytes(StandardCharsets.US_ASCII));
       proxy.splitWrites(true);
       byte[] big = new byte[3000];
       for (int i = 0; i < big.length; i++) {
