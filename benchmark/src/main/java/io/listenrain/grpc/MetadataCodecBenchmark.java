@@ -6,6 +6,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,7 +59,7 @@ public class MetadataCodecBenchmark {
     List<String> kv = new ArrayList<>();
     int per = MetadataCodec.ENTRY_OVERHEAD + 16 + 200;
     for (int i = 0; (i + 1) * per <= Settings.DEFAULT_MAX_METADATA_SIZE; i++) {
-      kv.add(String.format("x-bench-head-%03d", i));
+      kv.add(String.format(Locale.ROOT, "x-bench-head-%03d", i));
       kv.add("v".repeat(200));
     }
     return pairs(kv.toArray(new String[0]));

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class GoBenchServeCommandTest {
       DataInputStream in = new DataInputStream(s.getInputStream());
       byte[] payload = new byte[4096];
       new Random(13).nextBytes(payload);
-      for (String id : new String[] {"123e4567-e89b-12d3-a456-426614174000", String.format("%36d", 7),
+      for (String id : new String[] {"123e4567-e89b-12d3-a456-426614174000", String.format(Locale.ROOT, "%36d", 7),
           "0".repeat(35) + "7"}) {
         byte[] packet = new byte[36 + payload.length];
         System.arraycopy(id.getBytes(StandardCharsets.US_ASCII), 0, packet, 0, 36);

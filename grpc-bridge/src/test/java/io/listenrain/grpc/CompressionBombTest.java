@@ -30,6 +30,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -197,7 +198,7 @@ class CompressionBombTest {
         .isLessThanOrEqualTo(GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE + SLACK);
     assertThat(handlerRan).isFalse();
     assertThat(stub.echo(request("next")).getPayload().toStringUtf8()).isEqualTo("next");
-    System.out.printf("client bomb: %d compressed bytes, server inflated %d before refusing (max %d), %d ms%n",
+    System.out.printf(Locale.ROOT, "client bomb: %d compressed bytes, server inflated %d before refusing (max %d), %d ms%n",
         bomb.length, counting.inflated.get(), GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE, millis);
   }
 
@@ -239,7 +240,7 @@ class CompressionBombTest {
       // Each attempt made grpc-core log SEVERE with a 25-line stack trace before; now at most one line each.
       assertThat(records).hasSizeLessThanOrEqualTo(attempts);
       assertThat(records).allSatisfy(r -> assertThat(r.getThrown()).as(r.getMessage()).isNull());
-      System.out.printf("client bombs: %d attempts, %d log lines: %s%n", attempts, records.size(),
+      System.out.printf(Locale.ROOT, "client bombs: %d attempts, %d log lines: %s%n", attempts, records.size(),
           records.stream().map(java.util.logging.LogRecord::getMessage).toList());
     } finally {
       root.removeHandler(capture);
@@ -283,7 +284,7 @@ class CompressionBombTest {
 
     compress.set(false);
     assertThat(stub.echo(request("next")).getPayload().toStringUtf8()).isEqualTo("next");
-    System.out.printf("server bomb: client inflated %d before refusing (max %d)%n", counting.inflated.get(),
+    System.out.printf(Locale.ROOT, "server bomb: client inflated %d before refusing (max %d)%n", counting.inflated.get(),
         GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE);
   }
 

@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -188,7 +189,7 @@ class HandshakeDeadlineTest {
     assertThat(l).isNotEmpty();
     long[] sorted = l.stream().mapToLong(Long::longValue).sorted().toArray();
     long p99 = TimeUnit.NANOSECONDS.toMillis(sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)]);
-    System.out.printf("%d normal calls during the attack, p99 %d ms%n", sorted.length, p99);
+    System.out.printf(Locale.ROOT, "%d normal calls during the attack, p99 %d ms%n", sorted.length, p99);
     assertThat(p99).isLessThan(1_000);
 
     assertThat(Arrays.stream(closedAfter).boxed().toList())
@@ -199,7 +200,7 @@ class HandshakeDeadlineTest {
   private static void report(String what, long[] closedAfter) {
     long[] s = closedAfter.clone();
     Arrays.sort(s);
-    System.out.printf("%s: %d tricklers closed after %d..%d ms (median %d), deadline %d ms%n", what, s.length, s[0],
+    System.out.printf(Locale.ROOT, "%s: %d tricklers closed after %d..%d ms (median %d), deadline %d ms%n", what, s.length, s[0],
         s[s.length - 1], s[s.length / 2], DEADLINE_MILLIS);
   }
 }

@@ -12,8 +12,10 @@ import io.listenrain.proto.echo.EchoServiceGrpc;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -132,7 +134,7 @@ class ServerAbuseTest {
     assertThat(victim.abusePolicy().peakQueuedAtReply()).isLessThanOrEqualTo(cap);
     assertThat(served.get()).isPositive();
     assertThat(attacker.awaitClosed(5_000)).isTrue();
-    System.out.printf("reply flood: %d replies asked for, closed with %d queued at most (cap %d); %d normal calls"
+    System.out.printf(Locale.ROOT, "reply flood: %d replies asked for, closed with %d queued at most (cap %d); %d normal calls"
         + " served meanwhile%n", sent, victim.abusePolicy().peakQueuedAtReply(), cap, served.get());
   }
 
@@ -218,7 +220,7 @@ class ServerAbuseTest {
         f -> assertThat(f.goAwayMessage()).contains("DATA fragments"));
     assertThat(millis).isLessThan(2_000);
     assertThat(sent).isLessThan(AbusePolicy.DEFAULT_MAX_TINY_DATA_FRAMES + 2_000);
-    System.out.printf("tiny fragments: cut off after %d fragments, %d ms (budget %d)%n", sent, millis,
+    System.out.printf(Locale.ROOT, "tiny fragments: cut off after %d fragments, %d ms (budget %d)%n", sent, millis,
         AbusePolicy.DEFAULT_MAX_TINY_DATA_FRAMES);
   }
 

@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -181,7 +182,7 @@ class ServerLimitsTest {
     assertThat(served.get()).isPositive();
     // Loose on purpose (a loaded 2-core machine): the issue saw p50 2.7 s and 5 s timeouts for other clients.
     assertThat(TimeUnit.NANOSECONDS.toMillis(slowestNanos.get())).isLessThan(2_000);
-    System.out.printf("metadata flood: GOAWAY after %d frames read (weight %d each; %d written) (%s); %d canary"
+    System.out.printf(Locale.ROOT, "metadata flood: GOAWAY after %d frames read (weight %d each; %d written) (%s); %d canary"
         + " calls served, slowest %d ms%n", processed, weight, sent, goAway.get().goAwayMessage(), served.get(),
         TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()));
   }

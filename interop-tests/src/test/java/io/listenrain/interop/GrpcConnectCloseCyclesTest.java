@@ -21,6 +21,7 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -99,7 +100,7 @@ class GrpcConnectCloseCyclesTest {
 
       await().atMost(Duration.ofSeconds(15)).until(() -> open.get() == 0
           && openFds() <= fdBaseline + FD_SLACK && liveThreads() <= threadBaseline + THREAD_SLACK);
-      System.out.printf("after %d cycles: fds %d (baseline %d), threads %d (baseline %d)%n", CYCLES, openFds(),
+      System.out.printf(Locale.ROOT, "after %d cycles: fds %d (baseline %d), threads %d (baseline %d)%n", CYCLES, openFds(),
           fdBaseline, liveThreads(), threadBaseline);
       assertThat(accepted.get()).isEqualTo(WARM_UP + CYCLES);
     } finally {

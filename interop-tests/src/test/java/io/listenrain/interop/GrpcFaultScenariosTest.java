@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -173,7 +174,7 @@ class GrpcFaultScenariosTest {
     // The last read may have come just before the blackhole: a ping after the interval, then the timeout.
     long boundMs = interval.plus(timeout).toMillis() + 700; // slack for a busy 2-core machine
     assertThat(worstMs).as("detection after the blackhole, ms").isLessThan(boundMs);
-    System.out.printf("keepalive %d ms + %d ms noticed the blackhole after %d ms%n",
+    System.out.printf(Locale.ROOT, "keepalive %d ms + %d ms noticed the blackhole after %d ms%n",
         interval.toMillis(), timeout.toMillis(), worstMs);
 
     proxy.blackhole(false);

@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -186,7 +187,7 @@ class GrpcGracefulShutdownTest {
       assertThat(s.getCode()).as("status of a call that did not run: %s", s).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(retry.echo(request("retry " + i, 0)).getPayload().toStringUtf8()).isEqualTo("retry " + i);
     }
-    System.out.printf("drain race: %d calls, A served %d, B served %d, failed %s%n", calls, serviceA.served.get(),
+    System.out.printf(Locale.ROOT, "drain race: %d calls, A served %d, B served %d, failed %s%n", calls, serviceA.served.get(),
         serviceB.served.get(), failed);
     assertThat(failed.size()).as("calls refused twice").isLessThanOrEqualTo(calls / 10);
     assertThat(serverA.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

@@ -68,6 +68,8 @@ public final class MsgId {
     return hash;
   }
 
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   /** The bytes as text where they are printable ASCII, escaped as {@code \xNN} elsewhere; for logs. */
   @Override
   public String toString() {
@@ -76,7 +78,7 @@ public final class MsgId {
       if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
         sb.append((char) b);
       } else {
-        sb.append(String.format("\\x%02x", b & 0xff));
+        sb.append("\\x").append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
       }
     }
     return sb.append('"').toString();

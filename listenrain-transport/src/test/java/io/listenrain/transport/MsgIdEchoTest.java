@@ -13,6 +13,7 @@ import java.io.DataOutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,7 +58,7 @@ class MsgIdEchoTest {
     ProtocolSpec<Envelope<StringValue>> spec =
         ProtocolSpec.builder("proto", ProtobufMessageCodec.of(StringValue.parser())).build();
     Server server = ServerTransports.listen(ANY_LOOPBACK, spec, (response, msgId, request) ->
-        response.send(Envelope.of(msgId, StringValue.of(request.body().getValue().toUpperCase()))));
+        response.send(Envelope.of(msgId, StringValue.of(request.body().getValue().toUpperCase(Locale.ROOT)))));
     byte[] body = StringValue.of("hi").toByteArray();
     byte[] request = HexFormat.of().parseHex(hexId + HexFormat.of().formatHex(body));
     byte[] expected = HexFormat.of().parseHex(hexId + HexFormat.of().formatHex(StringValue.of("HI").toByteArray()));

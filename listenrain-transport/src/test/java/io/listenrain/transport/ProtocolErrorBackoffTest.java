@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +108,7 @@ class ProtocolErrorBackoffTest {
           throw new AssertionError("call " + i + " neither answered nor failed", e);
         }
       }
-      System.out.printf("%d retries against a garbage server: %d connects%n", RETRIES, accepted.get());
+      System.out.printf(Locale.ROOT, "%d retries against a garbage server: %d connects%n", RETRIES, accepted.get());
       assertThat(failed).isEqualTo(RETRIES);
       assertThat(client.stats().connects()).as("connects made").isEqualTo(1);
       assertThat(accepted.get()).as("connections the server accepted").isEqualTo(1);

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,7 +111,7 @@ public final class AttackMain {
         after = server.read();
         canary.stop();
         canaryThread.join(10_000);
-        return String.format("| %s | %s | %+.0f MiB (RSS %.0f MiB) | %d / %d | %s | %s | %+.0f MiB (RSS %.0f MiB) | %d |",
+        return String.format(Locale.ROOT, "| %s | %s | %+.0f MiB (RSS %.0f MiB) | %d / %d | %s | %s | %+.0f MiB (RSS %.0f MiB) | %d |",
             attack, serverKind, (during.heldBytes() - before.heldBytes()) / (double) MIB, during.rssBytes() / (double) MIB,
             during.callsStarted() - before.callsStarted(), during.callsActive() - before.callsActive(),
             attackerOutcome, canary.summary(), (after.heldBytes() - before.heldBytes()) / (double) MIB,
@@ -242,7 +243,7 @@ public final class AttackMain {
 
     synchronized String summary() {
       long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      String p = l.length == 0 ? "-" : String.format("%.1f / %.1f", l[l.length / 2] / 1e6,
+      String p = l.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f / %.1f", l[l.length / 2] / 1e6,
           l[Math.min(l.length - 1, (int) (l.length * 0.99))] / 1e6);
       return l.length + " / " + (failures.isEmpty() ? "0" : failures.toString()) + ", " + p;
     }

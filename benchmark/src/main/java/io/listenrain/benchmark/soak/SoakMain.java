@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -92,7 +93,7 @@ public final class SoakMain {
     }
 
     int call() throws Exception {
-      out.printf("soak: %s, restart every %s, kill every %s, %d clients of each kind, window %d, payload %d B,"
+      out.printf(Locale.ROOT, "soak: %s, restart every %s, kill every %s, %d clients of each kind, window %d, payload %d B,"
           + " %d messages per stream, call timeout %s; %d CPUs, %s%n", o.duration, o.restartEvery, o.killEvery,
           o.clients, o.window, o.payload, o.streamMessages, o.callTimeout,
           Runtime.getRuntime().availableProcessors(), Runtime.version());
@@ -165,7 +166,7 @@ public final class SoakMain {
         chaos.scheduleAtFixedRate(() -> {
           try {
             servers.restart();
-            out.printf("[%5ds] restarted both servers%n", elapsedSeconds());
+            out.printf(Locale.ROOT, "[%5ds] restarted both servers%n", elapsedSeconds());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           } catch (Exception | Error e) {
@@ -179,7 +180,7 @@ public final class SoakMain {
         chaos.scheduleAtFixedRate(() -> {
           boolean g = grpcProxy.killOldest();
           boolean n = nativeProxy.killOldest();
-          out.printf("[%5ds] reset a live connection: gRPC %s, native %s%n", elapsedSeconds(),
+          out.printf(Locale.ROOT, "[%5ds] reset a live connection: gRPC %s, native %s%n", elapsedSeconds(),
               g ? "yes" : "none open", n ? "yes" : "none open");
         }, every / 2, every, TimeUnit.NANOSECONDS);
       }

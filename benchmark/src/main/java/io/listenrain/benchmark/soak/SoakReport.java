@@ -13,7 +13,7 @@ final class SoakReport {
   static String progress(ResourceSample r, CallLedger.Snapshot now, CallLedger.Snapshot before, double seconds,
       long restarts, long kills) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("[%5ds] calls/s %s (", TimeUnit.NANOSECONDS.toSeconds(r.elapsedNanos()),
+    b.append(String.format(Locale.ROOT, "[%5ds] calls/s %s (", TimeUnit.NANOSECONDS.toSeconds(r.elapsedNanos()),
         Units.rate((now.totalSent() - before.totalSent()) / seconds)));
     boolean first = true;
     for (CallKind k : CallKind.values()) {
@@ -37,17 +37,17 @@ final class SoakReport {
       long restarts, long kills, boolean pass) {
     out.println();
     out.println("== soak summary ==");
-    out.printf("duration %.0f s, server restarts %d, connections reset %d (gRPC and native counted apart)%n", seconds,
+    out.printf(Locale.ROOT, "duration %.0f s, server restarts %d, connections reset %d (gRPC and native counted apart)%n", seconds,
         restarts, kills);
     for (CallKind k : CallKind.values()) {
-      out.printf("  %-12s sent %,d ok %,d%n", k.label(), s.sent().get(k), s.ok().get(k));
+      out.printf(Locale.ROOT, "  %-12s sent %,d ok %,d%n", k.label(), s.sent().get(k), s.ok().get(k));
     }
-    out.printf("  total        sent %,d ok %,d failed %,d (%s/s sent)%n", s.totalSent(), s.totalOk(),
+    out.printf(Locale.ROOT, "  total        sent %,d ok %,d failed %,d (%s/s sent)%n", s.totalSent(), s.totalOk(),
         s.totalFailed(), Units.rate(s.totalSent() / seconds));
     for (Map.Entry<String, Long> e : s.failures().entrySet()) {
-      out.printf("  failed       %-40s %,d%n", e.getKey(), e.getValue());
+      out.printf(Locale.ROOT, "  failed       %-40s %,d%n", e.getKey(), e.getValue());
     }
-    out.printf("  lost %d, duplicated %d, misrouted %d, late %d, non-retryable or broken %d %s%n", s.lost(),
+    out.printf(Locale.ROOT, "  lost %d, duplicated %d, misrouted %d, late %d, non-retryable or broken %d %s%n", s.lost(),
         s.duplicated(), s.misrouted(), s.late(), s.totalViolations(), s.violations());
     out.printf(Locale.ROOT, "  growth first->last minute: heap after GC %+.1f MiB (bound %s MiB), fds %+d (bound %d),"
         + " threads %+d (bound %d)%n",

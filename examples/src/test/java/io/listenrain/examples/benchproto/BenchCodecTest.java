@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class BenchCodecTest {
 
   /** The whole packet as the Go original writes it: length, 36-byte space-padded id, payload. */
   private static byte[] wire(long id, String payload) {
-    String field = String.format("%36d", id);
+    String field = String.format(Locale.ROOT, "%36d", id);
     byte[] body = (field + payload).getBytes(StandardCharsets.US_ASCII);
     byte[] out = new byte[4 + body.length];
     out[0] = (byte) (body.length >>> 24);
@@ -65,7 +66,7 @@ class BenchCodecTest {
     for (long id : new long[] {0, 9, 10, Long.MAX_VALUE}) {
       ByteBuf b = codec.encode(message(id, ""), PooledByteBufAllocator.DEFAULT);
       try {
-        assertThat(b.toString(StandardCharsets.US_ASCII)).isEqualTo(String.format("%36d", id));
+        assertThat(b.toString(StandardCharsets.US_ASCII)).isEqualTo(String.format(Locale.ROOT, "%36d", id));
         BytesMessage back = codec.decode(b.retain());
         assertThat(back.opaqueMsgId()).isEqualTo(BenchCodec.decimalId(id));
         back.release();
