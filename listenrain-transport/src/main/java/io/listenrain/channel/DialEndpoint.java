@@ -1,5 +1,6 @@
 package io.listenrain.channel;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.net.SocketAddress;
 
 /** One endpoint of a {@link Dialer} and its health: consecutive failures and when its penalty ends. */
@@ -8,8 +9,9 @@ final class DialEndpoint {
   final boolean standby;
   final int index;
 
-  // Guarded by this.
+  @GuardedBy("this")
   private int failures;
+  @GuardedBy("this")
   private long penaltyEndsNanos;
 
   DialEndpoint(SocketAddress address, boolean standby, int index) {

@@ -1,5 +1,6 @@
 package io.listenrain.channel;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -25,6 +26,7 @@ final class StreamReader implements Runnable {
   private volatile boolean stopped;
   private final Object pauseLock = new Object();
   /** Reads paused by the channel's handler; guarded by {@link #pauseLock}. */
+  @GuardedBy("pauseLock")
   private boolean paused;
 
   StreamReader(InputStream in, ByteBufAllocator alloc, int chunkSize, int readAhead, StreamChannel channel) {

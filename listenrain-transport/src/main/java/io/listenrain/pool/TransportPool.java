@@ -1,5 +1,6 @@
 package io.listenrain.pool;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.listenrain.transport.ProtocolSpec;
 import io.listenrain.transport.Transport;
 import io.listenrain.transport.TransportClosedException;
@@ -138,6 +139,7 @@ public final class TransportPool<M> implements AutoCloseable {
   private static final class Slot<M> {
     private final Transport<M>[] transports;
     private final AtomicInteger next = new AtomicInteger();
+  @GuardedBy("this")
     private boolean removed;
 
     @SuppressWarnings("unchecked") // Generic array: never escapes.

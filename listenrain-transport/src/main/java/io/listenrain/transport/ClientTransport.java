@@ -1,5 +1,6 @@
 package io.listenrain.transport;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelGenerator;
 import io.listenrain.channel.ConnectException;
@@ -78,21 +79,33 @@ final class ClientTransport<M> implements Transport<M> {
   private final Object lock = new Object();
   // Guarded by lock (state is also read without it, on the send path).
   private volatile State state = State.IDLE;
+  @GuardedBy("lock")
   private final List<Call<M>> waitingForConnection = new ArrayList<>();
+  @GuardedBy("lock")
   private final List<CompletableFuture<Connection>> connectWaiters = new ArrayList<>();
+  @GuardedBy("lock")
   private int connectFailures;
   /**
    * Consecutive connections that died right after connecting: dropped by the peer before it sent a byte, or closed
    * for a protocol error (a server answering garbage).
    */
+  @GuardedBy("lock")
   private int diedOnArrival;
+  @GuardedBy("lock")
   private long connectedAtNanos;
+  @GuardedBy("lock")
   private long retryAtNanos;
+  @GuardedBy("lock")
   private Throwable lastConnectError;
+  @GuardedBy("lock")
   private boolean shutdownNow;
+  @GuardedBy("lock")
   private long closedBytesIn;
+  @GuardedBy("lock")
   private long closedBytesOut;
+  @GuardedBy("lock")
   private long closedPacketsIn;
+  @GuardedBy("lock")
   private long closedPacketsOut;
 
   private volatile Connection current;

@@ -1,5 +1,6 @@
 package io.listenrain.transport;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelAcceptor;
 import java.net.SocketAddress;
@@ -28,9 +29,13 @@ final class NativeServer<M> implements Server {
   final LongAdder readPauses = new LongAdder();
   final LongAdder badMsgIds = new LongAdder();
   // Totals of closed connections; guarded by this.
+  @GuardedBy("this")
   private long closedBytesIn;
+  @GuardedBy("this")
   private long closedBytesOut;
+  @GuardedBy("this")
   private long closedPacketsIn;
+  @GuardedBy("this")
   private long closedPacketsOut;
 
   NativeServer(ProtocolSpec<M> spec, ServerRouter<M> router) {
