@@ -26,27 +26,34 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Listens on one address (TCP, Unix socket or in-process pipe) and turns each accepted channel into a
- * {@link ListenRainServerTransport}. Thread-safe.
+ * Listens on one or more addresses (TCP, Unix socket or in-process pipe, in any mix) and turns each accepted channel
+ * into a {@link ListenRainServerTransport}. Thread-safe.
  */
 final class ListenRainServer implements InternalServer {
-  private final SocketAddress address;
+  private final List<SocketAddress> addresses;
   private final TransportConfig config;
   private final List<? extends ServerStreamTracer.Factory> tracerFactories;
   private final List<ServerProtocol> nativeProtocols;
   private final AtomicBoolean shutdown = new AtomicBoolean();
-  private volatile ChannelAcceptor acceptor;
+  private volatile List<ChannelAcceptor> acceptors = List.of();
   private volatile ServerListener listener;
 
   ListenRainServer(SocketAddress address, TransportConfig config,
       List<? extends ServerStreamTracer.Factory> tracerFactories) {
-    this(address, config, tracerFactories, Collections.emptyList());
+    this(List.of(address), config, tracerFactories, Collections.emptyList());
   }
 
-  /** With {@code nativeProtocols}, the address is shared: gRPC is recognised by its preface, the others by theirs. */
-  ListenRainServer(SocketAddress address, TransportConfig config,
+  /**
+   * With {@code nativeProtocols}, each address is shared: gRPC is recognised by its preface, the others by theirs.
+   */
+  ListenRainServer(List<? extends SocketAddress> addresses, TransportConfig config,
       List<? extends ServerStreamTracer.Factory> tracerFactories, List<ServerProtocol> nativeProtocols) {
-    this.address = Addresses.unwrap(address);
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("a server needs at least one address");
+    }
+    List<SocketAddress> unwrapped = new ArrayList<>();
+    addresses.forEach(a -> unwrapped.add(Addresses.unwrap(a)));
+    this.addresses = List.copyOf(unwrapped);
     this.config = config;
     this.tracerFactories = tracerFactories;
     this.nativeProtocols = new ArrayList<>(nativeProtocols);
@@ -83,23 +90,38 @@ final class ListenRainServer implements InternalServer {
     }
   }
 
+  /** Binds every address, or none: a bind that fails closes those already bound and throws. */
   @Override
   public void start(ServerListener listener) throws IOException {
+    this.listener = listener;
+    List<ChannelAcceptor> bound = new ArrayList<>();
+    try {
+      for (SocketAddress a : addresses) {
+        bound.add(listen(a));
+      }
+    } catch (IOException | RuntimeException e) {
+      for (ChannelAcceptor b : bound) {
+        b.close();
+      }
+      throw e;
+    }
+    acceptors = List.copyOf(bound);
+  }
+
+  private ChannelAcceptor listen(SocketAddress address) throws IOException {
     if (address instanceof UnixDomainSocketAddress) {
       refuseLiveUnixSocket((UnixDomainSocketAddress) address);
     }
-    this.listener = listener;
     Grpc grpc = new Grpc();
     if (nativeProtocols.isEmpty()) {
-      acceptor = Channels.listen(address, config.channelOptions, grpc::serve);
-      return;
+      return Channels.listen(address, config.channelOptions, grpc::serve);
     }
     // gRPC first, then the native protocols in the order added, one without a preface (if any) last.
     List<ServerProtocol> all = new ArrayList<>();
     all.add(grpc);
     nativeProtocols.stream().filter(p -> p.prefaceLength() > 0).forEach(all::add);
     nativeProtocols.stream().filter(p -> p.prefaceLength() == 0).forEach(all::add);
-    acceptor = PortSharingAcceptor.listen(address, config.channelOptions, all,
+    return PortSharingAcceptor.listen(address, config.channelOptions, all,
         Duration.ofNanos(config.handshakeTimeoutNanos));
   }
 
@@ -124,11 +146,9 @@ final class ListenRainServer implements InternalServer {
     if (!shutdown.compareAndSet(false, true)) {
       return;
     }
-    ChannelAcceptor a = acceptor;
-    if (a != null) {
-      a.close();
-      a.closeFuture().join();
-    }
+    List<ChannelAcceptor> bound = acceptors;
+    bound.forEach(ChannelAcceptor::close);
+    bound.forEach(a -> a.closeFuture().join());
     ServerListener l = listener;
     if (l != null) {
       l.serverShutdown();
@@ -137,8 +157,7 @@ final class ListenRainServer implements InternalServer {
 
   @Override
   public SocketAddress getListenSocketAddress() {
-    ChannelAcceptor a = acceptor;
-    return a == null ? address : Addresses.normalize(a.localAddress());
+    return getListenSocketAddresses().get(0);
   }
 
   @Override
@@ -148,7 +167,13 @@ final class ListenRainServer implements InternalServer {
 
   @Override
   public List<? extends SocketAddress> getListenSocketAddresses() {
-    return Collections.singletonList(getListenSocketAddress());
+    List<ChannelAcceptor> bound = acceptors;
+    if (bound.isEmpty()) {
+      return addresses;
+    }
+    List<SocketAddress> out = new ArrayList<>(bound.size());
+    bound.forEach(a -> out.add(Addresses.normalize(a.localAddress())));
+    return out;
   }
 
   @Override
@@ -158,6 +183,6 @@ final class ListenRainServer implements InternalServer {
 
   @Override
   public String toString() {
-    return "ListenRainServer[" + getListenSocketAddress() + "]";
+    return "ListenRainServer" + getListenSocketAddresses();
   }
 }

@@ -49,6 +49,7 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
 
   private final ServerImplBuilder delegate;
   private final SocketAddress address;
+  private final List<SocketAddress> extraAddresses = new ArrayList<>();
   private final TransportConfig config = new TransportConfig();
   private final List<ServerProtocol> nativeProtocols = new ArrayList<>();
   /** {@code null} for plaintext. */
@@ -377,6 +378,16 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
   }
 
   /**
+   * Listens on {@code address} too (TCP, Unix socket or in-process pipe: any mix), serving the same services,
+   * interceptors, executor and settings; TLS and native protocols apply to every address. {@code Server.getPort()}
+   * is the first TCP address's, {@code getListenSockets()} lists them all. Start binds all or none.
+   */
+  public ListenRainServerBuilder addListenAddress(SocketAddress address) {
+    extraAddresses.add(Addresses.unwrap(Objects.requireNonNull(address, "address")));
+    return this;
+  }
+
+  /**
    * Shares the listening address with a native ListenRain protocol: each connection goes to gRPC if it starts with
    * the gRPC preface, else to the first native protocol (in the order added) that recognises its first bytes; a
    * protocol with a 0-byte preface (at most one) takes whatever is left. Connections nobody claims are closed; so
@@ -408,6 +419,9 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     if (tls != null) {
       c.channelOptions = c.channelOptions.withServerTls(tls);
     }
-    return new ListenRainServer(address, c, tracerFactories, nativeProtocols);
+    List<SocketAddress> all = new ArrayList<>();
+    all.add(address);
+    all.addAll(extraAddresses);
+    return new ListenRainServer(all, c, tracerFactories, nativeProtocols);
   }
 }
