@@ -311,6 +311,39 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
+  /**
+   * The response budget of each connection, in bytes (default 64 MiB): response DATA the server holds queued behind
+   * the client's flow-control windows (written by handlers, not yet sent). While a connection is at its budget (from
+   * the moment a write would take it past the budget until the client has read it down to half) new streams on it
+   * are refused with RST(REFUSED_STREAM), which clients retry elsewhere, and a response write that finds it over
+   * the budget fails its call with RESOURCE_EXHAUSTED. A connection that stays at its budget for the
+   * {@linkplain #queuedResponseDeadline deadline} is closed. The bound holds whatever the client does: a client that
+   * advertises tiny windows and never reads holds at most this plus one write (1 MiB) per connection. A single
+   * response message larger than the budget needs a larger budget. {@link Long#MAX_VALUE} turns it off.
+   */
+  public ListenRainServerBuilder maxQueuedResponseBytesPerConnection(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("response budget must be positive: " + bytes);
+    }
+    config.maxQueuedResponseBytes = bytes;
+    return this;
+  }
+
+  /**
+   * How long a connection may stay at its {@linkplain #maxQueuedResponseBytesPerConnection response budget} before
+   * the server gives up on the client (default 30 s): it sends GOAWAY(ENHANCE_YOUR_CALM,
+   * "too_many_queued_response_bytes"), fails the connection's calls UNAVAILABLE, releases every queued response and
+   * closes the connection, with one log line. A client that reads its responses down to half the budget in time
+   * stops the clock.
+   */
+  public ListenRainServerBuilder queuedResponseDeadline(long time, TimeUnit unit) {
+    if (time <= 0) {
+      throw new IllegalArgumentException("queued response deadline must be positive: " + time);
+    }
+    config.queuedResponseDeadlineNanos = unit.toNanos(time);
+    return this;
+  }
+
   /** The receive window per stream and per connection, in bytes (default 1 MiB). */
   public ListenRainServerBuilder flowControlWindow(int bytes) {
     if (bytes <= 0) {

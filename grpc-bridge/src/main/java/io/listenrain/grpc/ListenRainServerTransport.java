@@ -22,6 +22,7 @@ import io.grpc.internal.SharedResourceHolder;
 import io.grpc.internal.StatsTraceContext;
 import io.grpc.internal.TransportTracer;
 import io.listenrain.channel.Channel;
+import io.listenrain.internal.PeerEventLog;
 import io.listenrain.transport.Connection;
 import io.listenrain.transport.ConnectionClosedException;
 import io.listenrain.transport.PacketHandler;
@@ -38,6 +39,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -54,6 +57,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
    * unless handlers outlive this bound after their call was cancelled.
    */
   static final long CANCELLED_SLOT_HOLD_MILLIS = 10_000;
+  /** Events a peer causes: one line per kind per second at most. */
+  private static final PeerEventLog PEER_LOG =
+      new PeerEventLog(Logger.getLogger(ListenRainServerTransport.class.getName()));
 
   private final Channel channel;
   private final TransportConfig config;
@@ -97,6 +103,11 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private ScheduledFuture<?> lingerFuture;
   private ScheduledFuture<?> handshakeTimer;
   private final AbusePolicy abuse;
+  private final ResponseBudget responseBudget;
+  /** Closes the connection if it is still at its response budget when it fires; null while under it. */
+  private ScheduledFuture<?> responseDeadline;
+  private volatile long responseBudgetSaturations;
+  private volatile long refusedOverResponseBudget;
   /** Why this end dropped the peer, if it did; for tests. */
   volatile RuntimeException misbehaviour;
   /** Completed with the close cause ({@code null} for a clean close) when the connection has closed; for tests. */
@@ -122,6 +133,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     this.inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     this.outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
     this.abuse = new AbusePolicy(config, System::nanoTime);
+    this.responseBudget = new ResponseBudget(config.maxQueuedResponseBytes);
   }
 
   /** The abuse budgets of this connection, for tests. */
@@ -187,6 +199,30 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
   }
 
+  /** Test hook: the most response DATA bytes this connection has held queued, read on the I/O thread. */
+  java.util.concurrent.CompletableFuture<Long> peakQueuedResponseBytes() {
+    java.util.concurrent.CompletableFuture<Long> f = new java.util.concurrent.CompletableFuture<>();
+    runOnLoop(() -> f.complete(outbound.peakQueuedDataBytes()));
+    return f;
+  }
+
+  /** Test hook: the response DATA bytes this connection holds queued now, read on the I/O thread. */
+  java.util.concurrent.CompletableFuture<Long> queuedResponseBytes() {
+    java.util.concurrent.CompletableFuture<Long> f = new java.util.concurrent.CompletableFuture<>();
+    runOnLoop(() -> f.complete(outbound.queuedDataBytes()));
+    return f;
+  }
+
+  /** Test hook: how many times this connection reached its response budget. */
+  long responseBudgetSaturations() {
+    return responseBudgetSaturations;
+  }
+
+  /** Test hook: new streams refused because the connection was at its response budget. */
+  long refusedStreamsOverResponseBudget() {
+    return refusedOverResponseBudget;
+  }
+
   /** Test hook: how many times this connection held back its credit for the send budget. */
   int creditHolds() {
     return creditHolds;
@@ -200,6 +236,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
         int inc = withheldConnectionCredit;
         withheldConnectionCredit = 0;
         send(FrameWriter.window(alloc, 0, inc));
+      }
+      if (responseBudget.drained(outbound.queuedDataBytes()) && responseDeadline != null) {
+        responseDeadline.cancel(false);
+        responseDeadline = null;
       }
     }
   }
@@ -284,6 +324,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
+    if (responseDeadline != null) {
+      responseDeadline.cancel(false);
+    }
     if (!terminated) {
       terminated = true;
       SharedResourceHolder.release(GrpcUtil.TIMER_SERVICE, scheduler);
@@ -333,6 +376,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       buf.release();
       return;
     }
+    if (!admitResponse(s)) {
+      buf.release();
+      return;
+    }
     outbound.enqueueData(s.out, buf, false);
     if (keepAliveEnforcer != null) {
       keepAliveEnforcer.resetCounters();
@@ -352,6 +399,55 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       finishStream(s);
       s.transportState().complete();
     });
+  }
+
+  /**
+   * The response budget ({@link ResponseBudget}): true if the stream may queue more response DATA. Otherwise the
+   * connection is at its budget: the call fails RESOURCE_EXHAUSTED (trailers, then a reset) and, if the connection
+   * has just reached its budget, the deadline starts.
+   */
+  private boolean admitResponse(ListenRainServerStream s) {
+    long before = responseBudget.saturations();
+    long queued = outbound.queuedDataBytes();
+    if (responseBudget.admit(queued)) {
+      return true;
+    }
+    if (responseBudget.saturations() != before) {
+      responseBudgetSaturations = responseBudget.saturations();
+      if (responseDeadline == null) {
+        responseDeadline = scheduler.schedule(() -> commands(this::responseDeadlineExpired),
+            config.queuedResponseDeadlineNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+    Status status = Status.RESOURCE_EXHAUSTED.withDescription("the client does not read its responses: " + queued
+        + " bytes wait on the connection (budget " + responseBudget.budget() + ")");
+    send(FrameWriter.trailers(alloc, s.streamId(), status.getCode().value(), status.getDescription(),
+        new byte[0][]));
+    cancelOnLoop(s, status, Wire.CANCEL);
+    return false;
+  }
+
+  /**
+   * The connection stayed at its response budget for the whole deadline: its calls fail, everything queued for it is
+   * released, and it goes with GOAWAY(ENHANCE_YOUR_CALM).
+   */
+  private void responseDeadlineExpired() {
+    responseDeadline = null;
+    if (!responseBudget.saturated() || closed || closeStarted) {
+      return;
+    }
+    PeerAbuseException e = new PeerAbuseException(Wire.ENHANCE_YOUR_CALM, "too_many_queued_response_bytes: "
+        + outbound.queuedDataBytes() + " bytes of responses queued for "
+        + TimeUnit.NANOSECONDS.toMillis(config.queuedResponseDeadlineNanos) + " ms (budget "
+        + responseBudget.budget() + "): the client does not read");
+    PEER_LOG.log(Level.WARNING, "response-budget", "closing the gRPC connection from " + remote + ": "
+        + e.getMessage());
+    Status status = Status.UNAVAILABLE.withDescription(e.getMessage()).withCause(e);
+    for (ListenRainServerStream st : new ArrayList<>(streams.values())) {
+      finishStream(st); // releases what it had queued
+      st.transportState().transportReportStatus(status);
+    }
+    misbehaved(e);
   }
 
   /**
@@ -622,6 +718,13 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     lastStreamId = streamId;
+    if (responseBudget.saturated()) {
+      // The client does not read what it has already asked for: no new work until it does (ResponseBudget).
+      refusedOverResponseBudget++;
+      abuse.reset();
+      send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
+      return;
+    }
     if (streams.size() + cancelledHoldingSlots >= config.maxConcurrentStreams) {
       abuse.reset();
       send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
