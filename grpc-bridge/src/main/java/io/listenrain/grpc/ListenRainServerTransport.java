@@ -90,7 +90,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private Settings peer;
   private int lastStreamId;
   private boolean goAwaySent;
-  private volatile boolean shutdownRequested;
+  /** The first GOAWAY of a graceful drain (last stream id 2^31-1) and its PING are out; the final one is not. */
+  private boolean drainStarted;
+  private ScheduledFuture<?> drainPingTimer;
   private boolean closeStarted;
   private boolean closed;
   private boolean terminated;
@@ -248,16 +250,41 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
 
   @Override
   public void shutdown() {
-    // Set at once, so that a request read before the GOAWAY command runs is refused, not served.
-    shutdownRequested = true;
-    commands(this::goAway);
+    commands(this::drain);
   }
 
+  /**
+   * A graceful drain in two steps (docs/PROTOCOL.md §6): GOAWAY with the largest stream id, which tells the client to
+   * start no new stream here while every stream it has already sent is still served, and a PING. The client answers
+   * the PING after it has read the GOAWAY, so every HEADERS it sent before it stopped is read before the answer;
+   * then (or after {@link TransportConfig#drainPingTimeoutNanos} without an answer) the final GOAWAY names the real
+   * last stream id and later streams are refused. A call the client starts while the first GOAWAY is in flight is
+   * thus served here, and one it starts after reading it goes to another connection: none fails.
+   */
+  private void drain() {
+    if (drainStarted || goAwaySent || closed || closeStarted) {
+      return;
+    }
+    if (peer == null) {
+      goAway(); // no stream can be in flight before the handshake
+      return;
+    }
+    drainStarted = true;
+    send(FrameWriter.goAway(alloc, Integer.MAX_VALUE, Wire.NO_ERROR, "server shutdown"));
+    send(FrameWriter.ping(alloc, false, Wire.DRAIN_PING_PAYLOAD));
+    drainPingTimer = scheduler.schedule(() -> commands(this::goAway), config.drainPingTimeoutNanos,
+        TimeUnit.NANOSECONDS);
+  }
+
+  /** The final GOAWAY: the last stream id this end read; streams above it are refused. */
   private void goAway() {
     if (goAwaySent || closed) {
       return;
     }
     goAwaySent = true;
+    if (drainPingTimer != null) {
+      drainPingTimer.cancel(false);
+    }
     send(FrameWriter.goAway(alloc, lastStreamId, Wire.NO_ERROR, "server shutdown"));
     maybeCloseIdle();
   }
@@ -320,6 +347,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     if (lingerFuture != null) {
       lingerFuture.cancel(false);
+    }
+    if (drainPingTimer != null) {
+      drainPingTimer.cancel(false);
     }
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
@@ -675,7 +705,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       // +-10 % jitter, so connections opened together do not all go away together.
       long age = (long) (config.maxConnectionAgeNanos * (0.9 + ThreadLocalRandom.current().nextDouble() * 0.2));
       maxAgeFuture = scheduler.schedule(() -> commands(() -> {
-        goAway();
+        drain();
         if (config.maxConnectionAgeGraceNanos != Long.MAX_VALUE && !closed) {
           graceFuture = scheduler.schedule(
               () -> shutdownNow(Status.UNAVAILABLE.withDescription("max connection age grace period ended")),
@@ -709,9 +739,6 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   public void requestHeaders(int streamId, String path, String authority, byte[][] metadata) {
     if ((streamId & 1) == 0 || streamId <= lastStreamId) {
       throw new GrpcProtocolException("bad client stream id " + streamId + " (last " + lastStreamId + ")");
-    }
-    if (shutdownRequested && !goAwaySent) {
-      goAway(); // announce it before refusing, so the client retries elsewhere
     }
     if (goAwaySent || closeStarted) {
       send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
@@ -821,6 +848,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void ping(boolean ack, long payload) {
     if (ack) {
+      if (payload == Wire.DRAIN_PING_PAYLOAD && drainStarted) {
+        goAway(); // the client has read the first GOAWAY: everything it sent before is in
+      }
       if (payload == keepAlivePingPayload && keepAlive != null) {
         keepAlive.onDataReceived();
       }

@@ -45,6 +45,11 @@ final class TransportConfig implements Cloneable {
   long maxQueuedResponseBytes = ResponseBudget.DEFAULT_BUDGET;
   /** Server: how long a connection may stay at its response budget before it is closed with GOAWAY. */
   long queuedResponseDeadlineNanos = ResponseBudget.DEFAULT_DEADLINE_NANOS;
+  /**
+   * Server: how long a graceful drain waits for the client to answer the PING sent with the first GOAWAY before it
+   * sends the final one anyway; 10 s, as grpc-netty.
+   */
+  long drainPingTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
   /** Client: how long a readiness grant reserves budget for a stream that has not written yet. */
   long sendBudgetHoldNanos = SendBudget.DEFAULT_HOLD_NANOS;
   /** The clock for budget holds; tests may replace it. */
