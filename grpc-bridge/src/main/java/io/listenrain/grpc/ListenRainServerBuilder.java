@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Builds gRPC servers that accept ListenRain connections on a TCP port, a Unix domain socket or an in-process pipe
@@ -57,6 +58,7 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
   private ListenRainServerBuilder(SocketAddress address) {
     this.address = Objects.requireNonNull(address, "address");
     this.delegate = new ServerImplBuilder(this::buildTransportServer);
+    delegate.intercept(OutOfMemoryPolicy.interceptor(e -> config.onOutOfMemory.accept(e)));
   }
 
   /** A server on TCP {@code port} on all interfaces; 0 picks a free port. */
@@ -341,6 +343,19 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
       throw new IllegalArgumentException("queued response deadline must be positive: " + time);
     }
     config.queuedResponseDeadlineNanos = unit.toNanos(time);
+    return this;
+  }
+
+  /**
+   * What the server does when one of its threads hits {@link OutOfMemoryError}: a handler (in {@code startCall}, a
+   * listener callback, or {@code ServerCall.sendMessage} from any thread) or a connection's I/O thread. By default
+   * it fails fast: one line on standard error, then {@code Runtime.halt(3)} (3, as the JVM's
+   * {@code -XX:+ExitOnOutOfMemoryError}), so that a supervisor restarts it instead of leaving it half-alive
+   * (docs/RELIABILITY.md). {@code action} replaces that; it runs on the thread that caught the error, which then
+   * rethrows it. A server that must survive such errors should size its heap and budgets instead.
+   */
+  public ListenRainServerBuilder onOutOfMemoryError(Consumer<? super OutOfMemoryError> action) {
+    config.onOutOfMemory = Objects.requireNonNull(action, "action");
     return this;
   }
 

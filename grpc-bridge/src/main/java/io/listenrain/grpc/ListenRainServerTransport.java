@@ -131,7 +131,8 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     this.alloc = channel.alloc();
     this.loop = channel.executor();
     this.reader = new FrameReader(true, config.maxFrameSize);
-    this.commandQueue = new CommandQueue(loop, this::writePending, () -> bytesSent);
+    this.commandQueue = new CommandQueue(OutOfMemoryPolicy.guard(loop, config.onOutOfMemory), this::writePending,
+        () -> bytesSent);
     this.inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     this.outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
     this.abuse = new AbusePolicy(config, System::nanoTime);
@@ -608,6 +609,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       misbehaved(Wire.PROTOCOL_ERROR, e);
     } catch (PeerAbuseException e) {
       misbehaved(e);
+    } catch (OutOfMemoryError e) {
+      config.onOutOfMemory.accept(e);
+      throw e;
     } finally {
       packet.release();
     }

@@ -50,6 +50,8 @@ final class TransportConfig implements Cloneable {
    * sends the final one anyway; 10 s, as grpc-netty.
    */
   long drainPingTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
+  /** Server: what to do when a thread serving the server hits OutOfMemoryError ({@link OutOfMemoryPolicy}). */
+  java.util.function.Consumer<? super OutOfMemoryError> onOutOfMemory = OutOfMemoryPolicy::halt;
   /** Client: how long a readiness grant reserves budget for a stream that has not written yet. */
   long sendBudgetHoldNanos = SendBudget.DEFAULT_HOLD_NANOS;
   /** The clock for budget holds; tests may replace it. */
