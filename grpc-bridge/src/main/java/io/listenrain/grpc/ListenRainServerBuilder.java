@@ -316,12 +316,13 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
   /**
    * The response budget of each connection, in bytes (default 64 MiB): response DATA the server holds queued behind
    * the client's flow-control windows (written by handlers, not yet sent). While a connection is at its budget (from
-   * the moment a write would take it past the budget until the client has read it down to half) new streams on it
-   * are refused with RST(REFUSED_STREAM), which clients retry elsewhere, and a response write that finds it over
-   * the budget fails its call with RESOURCE_EXHAUSTED. A connection that stays at its budget for the
-   * {@linkplain #queuedResponseDeadline deadline} is closed. The bound holds whatever the client does: a client that
-   * advertises tiny windows and never reads holds at most this plus one write (1 MiB) per connection. A single
-   * response message larger than the budget needs a larger budget. {@link Long#MAX_VALUE} turns it off.
+   * the moment a write finds the budget queued until the client has read it down to half) new streams on it are
+   * refused with RST(REFUSED_STREAM), which clients retry elsewhere; a connection that stays at its budget for the
+   * {@linkplain #queuedResponseDeadline deadline} is closed. A response write that finds twice the budget queued
+   * fails its call with RESOURCE_EXHAUSTED: whatever the client does, a connection holds at most twice this plus one
+   * write (1 MiB), and only until the deadline if the client does not read. The slack is for clients that read
+   * (many calls answered at once queue a lot for a moment). A single response message larger than twice the budget
+   * needs a larger budget. {@link Long#MAX_VALUE} turns it off.
    */
   public ListenRainServerBuilder maxQueuedResponseBytesPerConnection(long bytes) {
     if (bytes <= 0) {

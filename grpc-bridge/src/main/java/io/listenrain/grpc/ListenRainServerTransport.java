@@ -433,22 +433,23 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   }
 
   /**
-   * The response budget ({@link ResponseBudget}): true if the stream may queue more response DATA. Otherwise the
-   * connection is at its budget: the call fails RESOURCE_EXHAUSTED (trailers, then a reset) and, if the connection
-   * has just reached its budget, the deadline starts.
+   * The response budget ({@link ResponseBudget}): true if the stream may queue more response DATA; if the connection
+   * has just reached its budget, the deadline starts. False: twice the budget is queued, the call fails
+   * RESOURCE_EXHAUSTED (trailers, then a reset).
    */
   private boolean admitResponse(ListenRainServerStream s) {
     long before = responseBudget.saturations();
     long queued = outbound.queuedDataBytes();
-    if (responseBudget.admit(queued)) {
-      return true;
-    }
+    boolean admitted = responseBudget.admit(queued);
     if (responseBudget.saturations() != before) {
       responseBudgetSaturations = responseBudget.saturations();
       if (responseDeadline == null) {
         responseDeadline = scheduler.schedule(() -> commands(this::responseDeadlineExpired),
             config.queuedResponseDeadlineNanos, TimeUnit.NANOSECONDS);
       }
+    }
+    if (admitted) {
+      return true;
     }
     Status status = Status.RESOURCE_EXHAUSTED.withDescription("the client does not read its responses: " + queued
         + " bytes wait on the connection (budget " + responseBudget.budget() + ")");

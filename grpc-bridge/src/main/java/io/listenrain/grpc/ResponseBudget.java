@@ -12,13 +12,15 @@ import java.util.concurrent.TimeUnit;
  * stays so until the peer has read them down below half of it (hysteresis, so that a connection at the edge does not
  * flap once per frame). While saturated:
  * <ul>
- *   <li>a response DATA write fails its call (RESOURCE_EXHAUSTED, the stream reset) instead of being queued: the
- *       queue never exceeds the budget by more than one write (at most 1 MiB, the framer's largest buffer);</li>
  *   <li>new streams are refused (RST REFUSED_STREAM; a client retries them on another connection);</li>
  *   <li>the transport runs a deadline: a connection still saturated when it ends is closed with
  *       GOAWAY(ENHANCE_YOUR_CALM) and everything it holds is released.</li>
  * </ul>
- * Streams accepted before the connection saturated keep running; their writes are judged one by one.
+ * And whatever the state, a response DATA write that finds twice the budget queued fails its call
+ * (RESOURCE_EXHAUSTED, the stream reset) instead of being queued: the queue never exceeds twice the budget by more
+ * than one write (at most 1 MiB, the framer's largest buffer). The slack between the two is for a client that reads:
+ * when many calls answer at once (10,000 calls on one connection, answered together, queue about 80 MB), nothing
+ * tells it at write time from one that never reads, only time does; the deadline then tells them apart.
  *
  * <p>I/O thread only. The transport owns the timer; this class only keeps the state.
  */
@@ -33,6 +35,8 @@ final class ResponseBudget {
   static final long DEFAULT_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private final long budget;
+  /** Twice the budget: writes that find this much queued fail. */
+  private final long hardLimit;
   private boolean saturated;
   private long saturations;
   private long refusedWrites;
@@ -43,6 +47,7 @@ final class ResponseBudget {
       throw new IllegalArgumentException("response budget must be positive: " + budget);
     }
     this.budget = budget;
+    this.hardLimit = budget > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * budget;
   }
 
   long budget() {
@@ -64,8 +69,9 @@ final class ResponseBudget {
   }
 
   /**
-   * A handler writes response DATA while {@code queued} bytes wait. True: queue it. False: the connection is
-   * saturated (perhaps from now on: the caller compares {@link #saturations()} to start its deadline), fail the call.
+   * A handler writes response DATA while {@code queued} bytes wait; the connection may saturate now (the caller
+   * compares {@link #saturations()} to start its deadline). True: queue it. False: twice the budget is queued, fail
+   * the call.
    */
   boolean admit(long queued) {
     if (budget == Long.MAX_VALUE) {
@@ -75,7 +81,7 @@ final class ResponseBudget {
       saturated = true;
       saturations++;
     }
-    if (saturated) {
+    if (queued >= hardLimit) {
       refusedWrites++;
       return false;
     }
