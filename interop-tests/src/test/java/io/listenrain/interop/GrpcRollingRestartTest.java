@@ -33,13 +33,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue #12, finding 9: a rolling restart under load fails no call. Three servers behind one channel
  * ({@code listenrain://a,b,c}, round robin); 300 calls in flight at all times (each held 20–80 ms by the server), a new
- * one started as soon as one ends; each server in turn is shut down gracefully, awaited and started again on the same
- * port. The two-step drain (docs/PROTOCOL.md §6) lets every call racing a GOAWAY either run on the draining server or
+ * one started as soon as one ends, plus a burst of 500 started as each shutdown begins; each server in turn is shut
+ * down gracefully, awaited and started again on the same port. The two-step drain (docs/PROTOCOL.md §6) lets every call racing a GOAWAY either run on the draining server or
  * move to another one: 0 failed calls, no tolerance.
  */
 class GrpcRollingRestartTest {
   private static final int SERVERS = 3;
   private static final int IN_FLIGHT = 300;
+  /** Calls started all at once just as each server begins to drain. */
+  private static final int BURST = 500;
 
   /** Answers after 20–80 ms; counts what it served per incarnation. */
   private static final class SlowEcho extends EchoServiceGrpc.EchoServiceImplBase {
@@ -108,39 +110,44 @@ class GrpcRollingRestartTest {
     AtomicLong ok = new AtomicLong();
     List<String> failures = new CopyOnWriteArrayList<>();
     Map<String, Integer> failureKinds = new ConcurrentHashMap<>();
+    Semaphore burstSlots = new Semaphore(0);
+    // One call; {@code done} is released when it ends, whatever the outcome.
+    java.util.function.Consumer<Semaphore> call = done -> {
+      long n = started.incrementAndGet();
+      String payload = "call " + n;
+      stub.withDeadlineAfter(30, TimeUnit.SECONDS).echo(
+          EchoRequest.newBuilder().setPayload(ByteString.copyFromUtf8(payload)).build(), new StreamObserver<>() {
+            private boolean matched;
+
+            @Override
+            public void onNext(EchoResponse value) {
+              matched = value.getPayload().toStringUtf8().equals(payload);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              Status s = Status.fromThrowable(t);
+              failures.add(payload + ": " + s);
+              failureKinds.merge(s.getCode() + " " + s.getDescription(), 1, Integer::sum);
+              done.release();
+            }
+
+            @Override
+            public void onCompleted() {
+              if (matched) {
+                ok.incrementAndGet();
+              } else {
+                failures.add(payload + ": wrong or no response");
+              }
+              done.release();
+            }
+          });
+    };
     Thread load = new Thread(() -> {
       try {
         while (running.get()) {
           slots.acquire();
-          long n = started.incrementAndGet();
-          String payload = "call " + n;
-          stub.withDeadlineAfter(30, TimeUnit.SECONDS).echo(
-              EchoRequest.newBuilder().setPayload(ByteString.copyFromUtf8(payload)).build(), new StreamObserver<>() {
-                private boolean matched;
-
-                @Override
-                public void onNext(EchoResponse value) {
-                  matched = value.getPayload().toStringUtf8().equals(payload);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                  Status s = Status.fromThrowable(t);
-                  failures.add(payload + ": " + s);
-                  failureKinds.merge(s.getCode() + " " + s.getDescription(), 1, Integer::sum);
-                  slots.release();
-                }
-
-                @Override
-                public void onCompleted() {
-                  if (matched) {
-                    ok.incrementAndGet();
-                  } else {
-                    failures.add(payload + ": wrong or no response");
-                  }
-                  slots.release();
-                }
-              });
+          call.accept(slots);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -155,6 +162,10 @@ class GrpcRollingRestartTest {
       // Under load: the calls in flight keep the server busy until it drains.
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> started.get() - startedBefore >= IN_FLIGHT);
       servers[i].shutdown();
+      // And a burst racing the GOAWAY, on top of the steady load.
+      for (int b = 0; b < BURST; b++) {
+        call.accept(burstSlots);
+      }
       assertThat(servers[i].awaitTermination(20, TimeUnit.SECONDS)).as("server %d drained", i).isTrue();
       assertThat(services[i].served.get()).as("calls server %d served", i).isGreaterThan(before);
       start(i);
@@ -165,6 +176,7 @@ class GrpcRollingRestartTest {
     running.set(false);
     load.join(10_000);
     assertThat(slots.tryAcquire(IN_FLIGHT, 30, TimeUnit.SECONDS)).as("every call ended").isTrue();
+    assertThat(burstSlots.tryAcquire(BURST * SERVERS, 30, TimeUnit.SECONDS)).as("every burst call ended").isTrue();
     System.out.printf("rolling restart: %d servers restarted in %d ms, %d calls, %d ok, %d failed %s%n", SERVERS,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), started.get(), ok.get(), failures.size(),
         failureKinds);
