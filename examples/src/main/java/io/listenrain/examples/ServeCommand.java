@@ -1,6 +1,7 @@
 package io.listenrain.examples;
 
 import io.grpc.Server;
+import io.listenrain.channel.ServerTls;
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
 import io.listenrain.examples.greeter.GreeterService;
@@ -13,9 +14,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ./listenrain serve [--port N | --unix PATH]}: one listening address serving the gRPC greeter and echo
- * services over ListenRain and, on the same port, the native echo protocol (raw bytes); connections are told apart
- * by their first bytes. Runs until the process is stopped.
+ * {@code ./listenrain serve [--port N | --unix PATH] [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]]}: one
+ * listening address serving the gRPC greeter and echo services over ListenRain and, on the same port, the native
+ * echo protocol (raw bytes); connections are told apart by their first bytes. With {@code --tls-cert/--tls-key}
+ * (PEM) every connection is TLS; {@code --tls-client-ca} also requires a client certificate issued by that CA
+ * (mutual TLS). Runs until the process is stopped.
  */
 final class ServeCommand {
   /** The native protocol's name, shared with {@link CallCommand}. */
@@ -31,10 +34,12 @@ final class ServeCommand {
   static final class Running implements AutoCloseable {
     final Server grpc;
     final ProtocolRegisterTable table;
+    final boolean tls;
 
-    Running(Server grpc, ProtocolRegisterTable table) {
+    Running(Server grpc, ProtocolRegisterTable table, boolean tls) {
       this.grpc = grpc;
       this.table = table;
+      this.tls = tls;
     }
 
     /** Stops accepting, lets running calls finish for up to 5 s, then cancels the rest. */
@@ -56,6 +61,11 @@ final class ServeCommand {
 
   /** Starts the services on {@code endpoint}. */
   static Running start(Endpoint endpoint) throws Exception {
+    TlsFiles tls = TlsFiles.parse(endpoint.rest);
+    if (!tls.rest.isEmpty()) {
+      throw new IllegalArgumentException("listenrain serve: unknown arguments " + tls.rest);
+    }
+    ServerTls serverTls = tls.serverTls();
     ProtocolRegisterTable table = new ProtocolRegisterTable();
     try {
       Protocol<BytesMessage> echo = table.register(nativeEchoSpec());
@@ -63,12 +73,13 @@ final class ServeCommand {
           ? ListenRainServerBuilder.forUnixSocket(endpoint.unixPath)
           : ListenRainServerBuilder.forAddress(endpoint.bindAddress());
       Server grpc = builder
+          .tls(serverTls)
           .addService(new GreeterService())
           .addService(new EchoService())
           .addNativeProtocol(echo.serverProtocol((response, msgId, request) -> response.send(request)))
           .build()
           .start();
-      return new Running(grpc, table);
+      return new Running(grpc, table, serverTls != null);
     } catch (Exception | Error e) {
       table.close();
       throw e;
@@ -80,7 +91,7 @@ final class ServeCommand {
     Running running = start(endpoint);
     out.println("listenrain serve: " + running.grpc.getListenSockets()
         + " — gRPC (listenrain.greeter.Greeter, listenrain.echo.EchoService) and native \"" + NATIVE_ECHO
-        + "\" (raw bytes) on the same address; Ctrl-C stops");
+        + "\" (raw bytes) on the same address" + (running.tls ? ", TLS" : "") + "; Ctrl-C stops");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

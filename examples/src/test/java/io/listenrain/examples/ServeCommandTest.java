@@ -1,7 +1,10 @@
 package io.listenrain.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.listenrain.testing.TestCertificates;
+import java.nio.file.Files;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +38,39 @@ class ServeCommandTest {
 
       assertThat(CallCommand.greet(endpoint, "Unix")).contains("Unix");
       assertThat(CallCommand.nativeEcho(endpoint, "over a socket file")).isEqualTo("over a socket file");
+    }
+  }
+
+  private static Path write(Path dir, String name, String pem) throws Exception {
+    return Files.writeString(dir.resolve(name), pem);
+  }
+
+  @Test
+  void servesOverMutualTlsFromPemFilesAndCallReachesBothProtocols(@TempDir Path dir) throws Exception {
+    TestCertificates certs = TestCertificates.shared();
+    String cert = write(dir, "server.pem", TestCertificates.pem(certs.server().certificate())).toString();
+    String key = write(dir, "server.key", TestCertificates.pem(certs.server().key())).toString();
+    String ca = write(dir, "ca.pem", TestCertificates.pem(certs.ca())).toString();
+    String clientCert = write(dir, "client.pem", TestCertificates.pem(certs.client().certificate())).toString();
+    String clientKey = write(dir, "client.key", TestCertificates.pem(certs.client().key())).toString();
+    try (ServeCommand.Running running = ServeCommand.start(Endpoint.parse(new String[] {"serve", "--port", "0",
+        "--tls-cert", cert, "--tls-key", key, "--tls-client-ca", ca}, 1))) {
+      assertThat(running.tls).isTrue();
+      String port = Integer.toString(running.grpc.getPort());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int code = Cli.run(new String[] {"call", "--port", port, "--name", "Ada", "--native", "ping", "--tls-ca", ca,
+          "--tls-cert", clientCert, "--tls-key", clientKey}, new PrintStream(out, true, StandardCharsets.UTF_8),
+          System.err);
+
+      assertThat(code).isZero();
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains("greeter over ListenRain-gRPC at 127.0.0.1:" + port + " over TLS: Hello, Ada")
+          .contains("native echo at 127.0.0.1:" + port + " over TLS: ping");
+      // Mutual TLS: without a client certificate the call fails; plaintext fails too.
+      Endpoint endpoint = Endpoint.parse(new String[] {"call", "--port", port}, 1);
+      assertThatThrownBy(() -> CallCommand.greet(endpoint, "anonymous",
+          TlsFiles.parse(java.util.List.of("--tls-ca", ca)).clientTls())).hasMessageContaining("UNAVAILABLE");
+      assertThatThrownBy(() -> CallCommand.greet(endpoint, "plain")).hasMessageContaining("UNAVAILABLE");
     }
   }
 }

@@ -375,7 +375,9 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       s = shutdownStatus;
     }
     if (s != null) {
-      return new FailingClientStream(s, tracers);
+      // Never sent: MISCARRIED, so grpc retries it transparently on another transport (as grpc-netty and okhttp do
+      // for a stream started after GOAWAY). A balancer that has not yet seen this transport go away still picks it.
+      return new FailingClientStream(s, RpcProgress.MISCARRIED, tracers);
     }
     headers.discardAll(GrpcUtil.USER_AGENT_KEY);
     headers.put(GrpcUtil.USER_AGENT_KEY, userAgent);
@@ -823,6 +825,11 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   @Override
   public void ping(boolean ack, long payload) {
     if (!ack) {
+      if (goAwayReceived && outbound != null) {
+        // A server draining in two steps takes this answer to mean that every stream started before its GOAWAY
+        // was read has been sent: HEADERS still waiting for their turn go out first (docs/PROTOCOL.md §6).
+        outbound.writePending();
+      }
       send(FrameWriter.ping(alloc, true, payload));
     } else if (ping != null && ping.payload() == payload) {
       Http2Ping p = ping;

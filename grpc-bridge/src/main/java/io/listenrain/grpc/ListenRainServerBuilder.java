@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Builds gRPC servers that accept ListenRain connections on a TCP port, a Unix domain socket or an in-process pipe
@@ -58,6 +59,7 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
   private ListenRainServerBuilder(SocketAddress address) {
     this.address = Objects.requireNonNull(address, "address");
     this.delegate = new ServerImplBuilder(this::buildTransportServer);
+    delegate.intercept(OutOfMemoryPolicy.interceptor(e -> config.onOutOfMemory.accept(e)));
   }
 
   /** A server on TCP {@code port} on all interfaces; 0 picks a free port. */
@@ -344,6 +346,53 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
       throw new IllegalArgumentException("send budget must be positive: " + bytes);
     }
     config.maxQueuedSendBytes = bytes;
+    return this;
+  }
+
+  /**
+   * The response budget of each connection, in bytes (default 64 MiB): response DATA the server holds queued behind
+   * the client's flow-control windows (written by handlers, not yet sent). While a connection is at its budget (from
+   * the moment a write finds the budget queued until the client has read it down to half) new streams on it are
+   * refused with RST(REFUSED_STREAM), which clients retry elsewhere; a connection that stays at its budget for the
+   * {@linkplain #queuedResponseDeadline deadline} is closed. A response write that finds twice the budget queued
+   * fails its call with RESOURCE_EXHAUSTED: whatever the client does, a connection holds at most twice this plus one
+   * write (1 MiB), and only until the deadline if the client does not read. The slack is for clients that read
+   * (many calls answered at once queue a lot for a moment). A single response message larger than twice the budget
+   * needs a larger budget. {@link Long#MAX_VALUE} turns it off.
+   */
+  public ListenRainServerBuilder maxQueuedResponseBytesPerConnection(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("response budget must be positive: " + bytes);
+    }
+    config.maxQueuedResponseBytes = bytes;
+    return this;
+  }
+
+  /**
+   * How long a connection may stay at its {@linkplain #maxQueuedResponseBytesPerConnection response budget} before
+   * the server gives up on the client (default 30 s): it sends GOAWAY(ENHANCE_YOUR_CALM,
+   * "too_many_queued_response_bytes"), fails the connection's calls UNAVAILABLE, releases every queued response and
+   * closes the connection, with one log line. A client that reads its responses down to half the budget in time
+   * stops the clock.
+   */
+  public ListenRainServerBuilder queuedResponseDeadline(long time, TimeUnit unit) {
+    if (time <= 0) {
+      throw new IllegalArgumentException("queued response deadline must be positive: " + time);
+    }
+    config.queuedResponseDeadlineNanos = unit.toNanos(time);
+    return this;
+  }
+
+  /**
+   * What the server does when one of its threads hits {@link OutOfMemoryError}: a handler (in {@code startCall}, a
+   * listener callback, or {@code ServerCall.sendMessage} from any thread) or a connection's I/O thread. By default
+   * it fails fast: one line on standard error, then {@code Runtime.halt(3)} (3, as the JVM's
+   * {@code -XX:+ExitOnOutOfMemoryError}), so that a supervisor restarts it instead of leaving it half-alive
+   * (docs/RELIABILITY.md). {@code action} replaces that; it runs on the thread that caught the error, which then
+   * rethrows it. A server that must survive such errors should size its heap and budgets instead.
+   */
+  public ListenRainServerBuilder onOutOfMemoryError(Consumer<? super OutOfMemoryError> action) {
+    config.onOutOfMemory = Objects.requireNonNull(action, "action");
     return this;
   }
 

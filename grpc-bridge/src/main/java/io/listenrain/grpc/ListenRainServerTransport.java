@@ -93,7 +93,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private Settings peer;
   private int lastStreamId;
   private boolean goAwaySent;
-  private volatile boolean shutdownRequested;
+  /** The first GOAWAY of a graceful drain (last stream id 2^31-1) and its PING are out; the final one is not. */
+  private boolean drainStarted;
+  private ScheduledFuture<?> drainPingTimer;
   private boolean closeStarted;
   private boolean closed;
   private boolean terminated;
@@ -106,6 +108,11 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   private ScheduledFuture<?> lingerFuture;
   private ScheduledFuture<?> handshakeTimer;
   private final AbusePolicy abuse;
+  private final ResponseBudget responseBudget;
+  /** Closes the connection if it is still at its response budget when it fires; null while under it. */
+  private ScheduledFuture<?> responseDeadline;
+  private volatile long responseBudgetSaturations;
+  private volatile long refusedOverResponseBudget;
   /** Why this end dropped the peer, if it did; for tests. */
   volatile RuntimeException misbehaviour;
   /** Completed with the close cause ({@code null} for a clean close) when the connection has closed; for tests. */
@@ -131,10 +138,12 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     this.alloc = channel.alloc();
     this.loop = channel.executor();
     this.reader = new FrameReader(true, config.maxFrameSize, config.maxInboundMetadataSize);
-    this.commandQueue = new CommandQueue(loop, this::writePending, () -> bytesSent);
+    this.commandQueue = new CommandQueue(OutOfMemoryPolicy.guard(loop, config.onOutOfMemory), this::writePending,
+        () -> bytesSent);
     this.inbound = new InboundFlowController(config.flowControlWindow, config.flowControlWindow, this::sendWindow);
     this.outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
     this.abuse = new AbusePolicy(config, System::nanoTime);
+    this.responseBudget = new ResponseBudget(config.maxQueuedResponseBytes);
   }
 
   /** The abuse budgets of this connection, for tests. */
@@ -200,6 +209,30 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
   }
 
+  /** Test hook: the most response DATA bytes this connection has held queued, read on the I/O thread. */
+  java.util.concurrent.CompletableFuture<Long> peakQueuedResponseBytes() {
+    java.util.concurrent.CompletableFuture<Long> f = new java.util.concurrent.CompletableFuture<>();
+    runOnLoop(() -> f.complete(outbound.peakQueuedDataBytes()));
+    return f;
+  }
+
+  /** Test hook: the response DATA bytes this connection holds queued now, read on the I/O thread. */
+  java.util.concurrent.CompletableFuture<Long> queuedResponseBytes() {
+    java.util.concurrent.CompletableFuture<Long> f = new java.util.concurrent.CompletableFuture<>();
+    runOnLoop(() -> f.complete(outbound.queuedDataBytes()));
+    return f;
+  }
+
+  /** Test hook: how many times this connection reached its response budget. */
+  long responseBudgetSaturations() {
+    return responseBudgetSaturations;
+  }
+
+  /** Test hook: new streams refused because the connection was at its response budget. */
+  long refusedStreamsOverResponseBudget() {
+    return refusedOverResponseBudget;
+  }
+
   /** Test hook: how many times this connection held back its credit for the send budget. */
   int creditHolds() {
     return creditHolds;
@@ -214,6 +247,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
         withheldConnectionCredit = 0;
         send(FrameWriter.window(alloc, 0, inc));
       }
+      if (responseBudget.drained(outbound.queuedDataBytes()) && responseDeadline != null) {
+        responseDeadline.cancel(false);
+        responseDeadline = null;
+      }
     }
   }
 
@@ -221,16 +258,41 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
 
   @Override
   public void shutdown() {
-    // Set at once, so that a request read before the GOAWAY command runs is refused, not served.
-    shutdownRequested = true;
-    commands(this::goAway);
+    commands(this::drain);
   }
 
+  /**
+   * A graceful drain in two steps (docs/PROTOCOL.md §6): GOAWAY with the largest stream id, which tells the client to
+   * start no new stream here while every stream it has already sent is still served, and a PING. The client answers
+   * the PING after it has read the GOAWAY, so every HEADERS it sent before it stopped is read before the answer;
+   * then (or after {@link TransportConfig#drainPingTimeoutNanos} without an answer) the final GOAWAY names the real
+   * last stream id and later streams are refused. A call the client starts while the first GOAWAY is in flight is
+   * thus served here, and one it starts after reading it goes to another connection: none fails.
+   */
+  private void drain() {
+    if (drainStarted || goAwaySent || closed || closeStarted) {
+      return;
+    }
+    if (peer == null) {
+      goAway(); // no stream can be in flight before the handshake
+      return;
+    }
+    drainStarted = true;
+    send(FrameWriter.goAway(alloc, Integer.MAX_VALUE, Wire.NO_ERROR, "server shutdown"));
+    send(FrameWriter.ping(alloc, false, Wire.DRAIN_PING_PAYLOAD));
+    drainPingTimer = scheduler.schedule(() -> commands(this::goAway), config.drainPingTimeoutNanos,
+        TimeUnit.NANOSECONDS);
+  }
+
+  /** The final GOAWAY: the last stream id this end read; streams above it are refused. */
   private void goAway() {
     if (goAwaySent || closed) {
       return;
     }
     goAwaySent = true;
+    if (drainPingTimer != null) {
+      drainPingTimer.cancel(false);
+    }
     send(FrameWriter.goAway(alloc, lastStreamId, Wire.NO_ERROR, "server shutdown"));
     maybeCloseIdle();
   }
@@ -294,11 +356,17 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     if (lingerFuture != null) {
       lingerFuture.cancel(false);
     }
+    if (drainPingTimer != null) {
+      drainPingTimer.cancel(false);
+    }
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
     if (checkTask != null) {
       checkTask.cancel(false);
+    }
+    if (responseDeadline != null) {
+      responseDeadline.cancel(false);
     }
     if (!terminated) {
       terminated = true;
@@ -350,6 +418,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       buf.release();
       return;
     }
+    if (!admitResponse(s)) {
+      buf.release();
+      return;
+    }
     outbound.enqueueData(s.out, buf, false);
     s.lastActivityNanos = config.ticker.getAsLong();
     if (keepAliveEnforcer != null) {
@@ -370,6 +442,56 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       finishStream(s);
       s.transportState().complete();
     });
+  }
+
+  /**
+   * The response budget ({@link ResponseBudget}): true if the stream may queue more response DATA; if the connection
+   * has just reached its budget, the deadline starts. False: twice the budget is queued, the call fails
+   * RESOURCE_EXHAUSTED (trailers, then a reset).
+   */
+  private boolean admitResponse(ListenRainServerStream s) {
+    long before = responseBudget.saturations();
+    long queued = outbound.queuedDataBytes();
+    boolean admitted = responseBudget.admit(queued);
+    if (responseBudget.saturations() != before) {
+      responseBudgetSaturations = responseBudget.saturations();
+      if (responseDeadline == null) {
+        responseDeadline = scheduler.schedule(() -> commands(this::responseDeadlineExpired),
+            config.queuedResponseDeadlineNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+    if (admitted) {
+      return true;
+    }
+    Status status = Status.RESOURCE_EXHAUSTED.withDescription("the client does not read its responses: " + queued
+        + " bytes wait on the connection (budget " + responseBudget.budget() + ")");
+    send(FrameWriter.trailers(alloc, s.streamId(), status.getCode().value(), status.getDescription(),
+        new byte[0][]));
+    cancelOnLoop(s, status, Wire.CANCEL);
+    return false;
+  }
+
+  /**
+   * The connection stayed at its response budget for the whole deadline: its calls fail, everything queued for it is
+   * released, and it goes with GOAWAY(ENHANCE_YOUR_CALM).
+   */
+  private void responseDeadlineExpired() {
+    responseDeadline = null;
+    if (!responseBudget.saturated() || closed || closeStarted) {
+      return;
+    }
+    PeerAbuseException e = new PeerAbuseException(Wire.ENHANCE_YOUR_CALM, "too_many_queued_response_bytes: "
+        + outbound.queuedDataBytes() + " bytes of responses queued for "
+        + TimeUnit.NANOSECONDS.toMillis(config.queuedResponseDeadlineNanos) + " ms (budget "
+        + responseBudget.budget() + "): the client does not read");
+    PEER_LOG.log(Level.WARNING, "response-budget", "closing the gRPC connection from " + remote + ": "
+        + e.getMessage());
+    Status status = Status.UNAVAILABLE.withDescription(e.getMessage()).withCause(e);
+    for (ListenRainServerStream st : new ArrayList<>(streams.values())) {
+      finishStream(st); // releases what it had queued
+      st.transportState().transportReportStatus(status);
+    }
+    misbehaved(e);
   }
 
   /**
@@ -517,6 +639,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       misbehaved(Wire.PROTOCOL_ERROR, e);
     } catch (PeerAbuseException e) {
       misbehaved(e);
+    } catch (OutOfMemoryError e) {
+      config.onOutOfMemory.accept(e);
+      throw e;
     } finally {
       packet.release();
     }
@@ -664,7 +789,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       // +-10 % jitter, so connections opened together do not all go away together.
       long age = (long) (config.maxConnectionAgeNanos * (0.9 + ThreadLocalRandom.current().nextDouble() * 0.2));
       maxAgeFuture = scheduler.schedule(() -> commands(() -> {
-        goAway();
+        drain();
         if (config.maxConnectionAgeGraceNanos != Long.MAX_VALUE && !closed) {
           graceFuture = scheduler.schedule(
               () -> shutdownNow(Status.UNAVAILABLE.withDescription("max connection age grace period ended")),
@@ -702,14 +827,18 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     if ((streamId & 1) == 0 || streamId <= lastStreamId) {
       throw new GrpcProtocolException("bad client stream id " + streamId + " (last " + lastStreamId + ")");
     }
-    if (shutdownRequested && !goAwaySent) {
-      goAway(); // announce it before refusing, so the client retries elsewhere
-    }
     if (goAwaySent || closeStarted) {
       send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
       return false;
     }
     lastStreamId = streamId;
+    if (responseBudget.saturated()) {
+      // The client does not read what it has already asked for: no new work until it does (ResponseBudget).
+      refusedOverResponseBudget++;
+      abuse.reset();
+      send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
+      return false;
+    }
     if (streams.size() + cancelledHoldingSlots >= config.maxConcurrentStreams) {
       abuse.reset();
       send(FrameWriter.rst(alloc, streamId, Wire.REFUSED_STREAM));
@@ -860,6 +989,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void ping(boolean ack, long payload) {
     if (ack) {
+      if (payload == Wire.DRAIN_PING_PAYLOAD && drainStarted) {
+        goAway(); // the client has read the first GOAWAY: everything it sent before is in
+      }
       if (payload == keepAlivePingPayload && keepAlive != null) {
         keepAlive.onDataReceived();
       }

@@ -52,6 +52,20 @@ final class TransportConfig implements Cloneable {
    * ({@link SendBudget}); on a server, queued response bytes above which connection credit is held back.
    */
   long maxQueuedSendBytes = SendBudget.DEFAULT_BUDGET;
+  /**
+   * Server: response DATA bytes a connection may hold queued behind its peer's windows ({@link ResponseBudget});
+   * past it new streams are refused and writes fail their call.
+   */
+  long maxQueuedResponseBytes = ResponseBudget.DEFAULT_BUDGET;
+  /** Server: how long a connection may stay at its response budget before it is closed with GOAWAY. */
+  long queuedResponseDeadlineNanos = ResponseBudget.DEFAULT_DEADLINE_NANOS;
+  /**
+   * Server: how long a graceful drain waits for the client to answer the PING sent with the first GOAWAY before it
+   * sends the final one anyway; 10 s, as grpc-netty.
+   */
+  long drainPingTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
+  /** Server: what to do when a thread serving the server hits OutOfMemoryError ({@link OutOfMemoryPolicy}). */
+  java.util.function.Consumer<? super OutOfMemoryError> onOutOfMemory = OutOfMemoryPolicy::halt;
   /** Client: how long a readiness grant reserves budget for a stream that has not written yet. */
   long sendBudgetHoldNanos = SendBudget.DEFAULT_HOLD_NANOS;
   /** The clock for budget holds; tests may replace it. */

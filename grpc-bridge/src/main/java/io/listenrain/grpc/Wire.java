@@ -70,6 +70,8 @@ final class Wire {
   static final int MAX_MAX_FRAME_SIZE = 1024 * 1024;
 
   static final int PING_PAYLOAD = 8;
+  /** The payload of the PING a server sends after its first drain GOAWAY: "LRDRAIN" and 0x01. */
+  static final long DRAIN_PING_PAYLOAD = 0x4c52445241494e01L;
 
   static String typeName(int type) {
     switch (type) {

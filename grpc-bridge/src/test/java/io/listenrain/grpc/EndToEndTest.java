@@ -519,6 +519,9 @@ class EndToEndTest {
       }
     });
     server.shutdown();
+    // Two-step drain: a call that races the first GOAWAY would still be served here; once the client has read it,
+    // the channel stops using the connection and, with no other server, a new call fails UNAVAILABLE.
+    await().atMost(10, TimeUnit.SECONDS).until(() -> channel.getState(false) != io.grpc.ConnectivityState.READY);
     assertThatThrownBy(() -> EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
         .echo(payload("new"))).isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
