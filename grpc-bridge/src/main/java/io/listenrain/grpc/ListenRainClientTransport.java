@@ -3,6 +3,7 @@ package io.listenrain.grpc;
 import com.google.common.base.Stopwatch;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.ClientStreamTracer;
@@ -81,12 +82,17 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       (t, e) -> log.log(Level.SEVERE, "uncaught exception in a transport listener", e));
 
   private final Object lock = new Object();
-  // Guarded by lock.
+  @GuardedBy("lock")
   private Status shutdownStatus;
+  @GuardedBy("lock")
   private Status shutdownNowStatus;
+  @GuardedBy("lock")
   private boolean terminated;
+  @GuardedBy("lock")
   private CommandQueue commandQueue;
+  @GuardedBy("lock")
   private List<Runnable> preConnect = new ArrayList<>();
+  @GuardedBy("lock")
   private Connection connection;
 
   private final AtomicBackoff.State keepAliveBackoff;
