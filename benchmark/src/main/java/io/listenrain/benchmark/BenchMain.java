@@ -70,7 +70,8 @@ public final class BenchMain {
     if (o.list) {
       List<Contender> defaults = Contenders.defaults();
       for (Contender c : Contenders.all()) {
-        out.printf(Locale.ROOT, "%-28s %-15s %-9s %-7s %s%s%n", c.name(), c.group(), c.transport(), c.executorMode().label(),
+        out.printf(Locale.ROOT,
+            "%-28s %-15s %-9s %-7s %s%s%n", c.name(), c.group(), c.transport(), c.executorMode().label(),
             c.available() ? "available" : "unavailable", defaults.contains(c) ? ", default" : "");
       }
       return 0;
@@ -81,7 +82,8 @@ public final class BenchMain {
     Duration prewarm = o.warmup.multipliedBy(PREWARM_FACTOR);
     long workloads = plan.cells().stream().map(CellSpec::workload).distinct().count();
     Duration estimate = plan.estimate(contenders).plus(prewarm.multipliedBy(workloads * contenders.size()));
-    out.printf(Locale.ROOT, "bench: %d contenders, %d cells, warm-up %s + measure %s per cell; estimated %d min %02d s%n",
+    out.printf(Locale.ROOT,
+        "bench: %d contenders, %d cells, warm-up %s + measure %s per cell; estimated %d min %02d s%n",
         contenders.size(), plan.cellCount(contenders), Units.nanos(o.warmup.toNanos()),
         Units.nanos(o.measure.toNanos()), estimate.toMinutes(), estimate.toSecondsPart());
     out.println("bench: contenders " + contenders.stream().map(Contender::name).toList()

@@ -198,7 +198,8 @@ class CompressionBombTest {
         .isLessThanOrEqualTo(GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE + SLACK);
     assertThat(handlerRan).isFalse();
     assertThat(stub.echo(request("next")).getPayload().toStringUtf8()).isEqualTo("next");
-    System.out.printf(Locale.ROOT, "client bomb: %d compressed bytes, server inflated %d before refusing (max %d), %d ms%n",
+    System.out.printf(Locale.ROOT,
+        "client bomb: %d compressed bytes, server inflated %d before refusing (max %d), %d ms%n",
         bomb.length, counting.inflated.get(), GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE, millis);
   }
 
@@ -284,7 +285,8 @@ class CompressionBombTest {
 
     compress.set(false);
     assertThat(stub.echo(request("next")).getPayload().toStringUtf8()).isEqualTo("next");
-    System.out.printf(Locale.ROOT, "server bomb: client inflated %d before refusing (max %d)%n", counting.inflated.get(),
+    System.out.printf(Locale.ROOT,
+        "server bomb: client inflated %d before refusing (max %d)%n", counting.inflated.get(),
         GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE);
   }
 

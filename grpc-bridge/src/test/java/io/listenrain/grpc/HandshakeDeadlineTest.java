@@ -200,7 +200,8 @@ class HandshakeDeadlineTest {
   private static void report(String what, long[] closedAfter) {
     long[] s = closedAfter.clone();
     Arrays.sort(s);
-    System.out.printf(Locale.ROOT, "%s: %d tricklers closed after %d..%d ms (median %d), deadline %d ms%n", what, s.length, s[0],
+    System.out.printf(Locale.ROOT,
+        "%s: %d tricklers closed after %d..%d ms (median %d), deadline %d ms%n", what, s.length, s[0],
         s[s.length - 1], s[s.length / 2], DEADLINE_MILLIS);
   }
 }

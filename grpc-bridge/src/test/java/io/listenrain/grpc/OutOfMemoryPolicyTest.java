@@ -98,7 +98,8 @@ class OutOfMemoryPolicyTest {
     reader.join(5_000);
     assertThat(child.exitValue()).as("exit code; output: %s", lines).isEqualTo(OutOfMemoryPolicy.EXIT_CODE);
     assertThat(lines).anySatisfy(l -> assertThat(l).contains("OutOfMemoryError").contains("halting"));
-    System.out.printf(Locale.ROOT, "OOM policy: forked server (-Xmx48m) exited %d, %d ms after the call%n", child.exitValue(), ms);
+    System.out.printf(Locale.ROOT,
+        "OOM policy: forked server (-Xmx48m) exited %d, %d ms after the call%n", child.exitValue(), ms);
   }
 
   @Test

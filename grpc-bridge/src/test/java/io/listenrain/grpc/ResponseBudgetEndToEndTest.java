@@ -3,26 +3,19 @@ package io.listenrain.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.listenrain.channel.ChannelOptions;
 import io.listenrain.proto.echo.EchoRequest;
-import io.listenrain.proto.echo.EchoServiceGrpc;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,48 +25,25 @@ import org.junit.jupiter.api.Test;
  * served throughout. Memory is read from the server's own pooled allocator ({@code pinned*Memory}: bytes held by live
  * buffers, not the arena's cached chunks).
  */
-class ResponseBudgetEndToEndTest {
-  private static final String ECHO = EchoServiceGrpc.getEchoMethod().getFullMethodName();
+class ResponseBudgetEndToEndTest extends HostileServerTestBase {
   private static final int RESPONSE = 1024 * 1024;
 
   private final PooledByteBufAllocator serverAlloc = new PooledByteBufAllocator(true);
-  private final List<ListenRainServerTransport> transports = new CopyOnWriteArrayList<>();
-  private final List<HostileClient> clients = new ArrayList<>();
-  private Server server;
-  private ManagedChannel canary;
-  private ExecutorService pool;
 
+  /** The server with {@code budget} and deadline, on its own allocator; {@code channel} is the canary's. */
   private InetSocketAddress start(long budget, long deadlineMillis) throws Exception {
-    ListenRainServerBuilder b = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new EchoServiceImpl())
+    return start(new EchoServiceImpl(), b -> b
         .channelOptions(ChannelOptions.defaults().withAllocator(serverAlloc))
         .maxQueuedResponseBytesPerConnection(budget)
-        .queuedResponseDeadline(deadlineMillis, TimeUnit.MILLISECONDS);
-    b.config().serverTransportCreated = transports::add;
-    server = b.build().start();
-    InetSocketAddress a = (InetSocketAddress) server.getListenSockets().get(0);
-    canary = ListenRainChannelBuilder.forSocketAddress(a).usePlaintext().build();
-    return a;
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (HostileClient c : clients) {
-      c.close();
-    }
-    if (pool != null) {
-      pool.shutdownNow();
-    }
-    TestShutdown.shutdownNow(canary, server);
+        .queuedResponseDeadline(deadlineMillis, TimeUnit.MILLISECONDS));
   }
 
   private long pinned() {
     return serverAlloc.pinnedDirectMemory() + serverAlloc.pinnedHeapMemory();
   }
 
-  private String echo(String s) {
-    return EchoServiceGrpc.newBlockingStub(canary).withDeadlineAfter(20, TimeUnit.SECONDS)
-        .echo(EchoRequest.newBuilder().setPayload(ByteString.copyFromUtf8(s)).build()).getPayload().toStringUtf8();
+  private String canaryEcho(String s) {
+    return echo(s).getPayload().toStringUtf8();
   }
 
   /** Connects a raw client whose windows are 64 bytes (stream and connection) and which never reads. */
@@ -101,7 +71,7 @@ class ResponseBudgetEndToEndTest {
     pool = Executors.newSingleThreadExecutor();
     return pool.submit(() -> {
       do {
-        assertThat(echo("canary")).isEqualTo("canary");
+        assertThat(canaryEcho("canary")).isEqualTo("canary");
         served.incrementAndGet();
       } while (!stop.get());
       return null;
@@ -113,7 +83,7 @@ class ResponseBudgetEndToEndTest {
       throws Exception {
     long budget = 8L * RESPONSE;
     InetSocketAddress a = start(budget, 500);
-    assertThat(echo("warm")).isEqualTo("warm");
+    assertThat(canaryEcho("warm")).isEqualTo("warm");
     long baseline = pinned();
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -162,8 +132,9 @@ class ResponseBudgetEndToEndTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> pinned() <= baseline);
     assertThat(served.get()).as("canary calls served during the attack").isPositive();
-    assertThat(echo("after")).isEqualTo("after");
-    System.out.printf(Locale.ROOT, "non-reader: 300 x 1 MiB asked, peak queued %d bytes (budget %d), %d streams refused,"
+    assertThat(canaryEcho("after")).isEqualTo("after");
+    System.out.printf(Locale.ROOT,
+        "non-reader: 300 x 1 MiB asked, peak queued %d bytes (budget %d), %d streams refused,"
         + " closed (%s); pinned %d -> %d bytes; %d canary calls served%n", peak, budget,
         victim.refusedStreamsOverResponseBudget(), cause, baseline, pinned(), served.get());
   }
@@ -171,7 +142,7 @@ class ResponseBudgetEndToEndTest {
   @Test
   void everyByteANonReadingPeerCausedIsReleasedWhenItDisconnects() throws Exception {
     InetSocketAddress a = start(ResponseBudget.DEFAULT_BUDGET, TimeUnit.MINUTES.toMillis(10));
-    assertThat(echo("warm")).isEqualTo("warm");
+    assertThat(canaryEcho("warm")).isEqualTo("warm");
     long baseline = pinned();
 
     AtomicBoolean stop = new AtomicBoolean();
@@ -192,7 +163,8 @@ class ResponseBudgetEndToEndTest {
     stop.set(true);
     canaryCalls.get(20, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> pinned() <= baseline);
-    System.out.printf(Locale.ROOT, "non-reader disconnect: held %d bytes, pinned back to %d (baseline %d); %d canary calls%n",
+    System.out.printf(Locale.ROOT,
+        "non-reader disconnect: held %d bytes, pinned back to %d (baseline %d); %d canary calls%n",
         held, pinned(), baseline, served.get());
   }
 }

@@ -2,30 +2,21 @@ package io.listenrain.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.BindableService;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
 import io.listenrain.proto.echo.EchoRequest;
 import io.listenrain.proto.echo.EchoResponse;
-import io.listenrain.proto.echo.EchoServiceGrpc;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,56 +25,11 @@ import org.junit.jupiter.api.Test;
  * attack is made by {@link HostileClient} from a plain socket; each test also checks the damage stays on the
  * attacker's connection.
  */
-class ServerAbuseTest {
-  private static final String ECHO = EchoServiceGrpc.getEchoMethod().getFullMethodName();
-  private static final String BIDI = EchoServiceGrpc.getBidiStreamMethod().getFullMethodName();
-
-  private Server server;
-  private ManagedChannel channel;
-  private final List<ListenRainServerTransport> transports = new CopyOnWriteArrayList<>();
-  private final List<HostileClient> clients = new ArrayList<>();
-  private ExecutorService pool;
-
-  private InetSocketAddress start(BindableService service, Consumer<ListenRainServerBuilder> config) throws IOException {
-    ListenRainServerBuilder b = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(service);
-    b.config().serverTransportCreated = transports::add;
-    config.accept(b);
-    server = b.build().start();
-    InetSocketAddress a = (InetSocketAddress) server.getListenSockets().get(0);
-    channel = ListenRainChannelBuilder.forSocketAddress(a).usePlaintext().build();
-    return a;
-  }
-
-  private HostileClient hostile(InetSocketAddress a, int receiveBuffer) throws IOException {
-    HostileClient c = new HostileClient(a, receiveBuffer);
-    clients.add(c);
-    return c;
-  }
-
-  private EchoResponse echo(String s) {
-    return EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-        .echo(EchoRequest.newBuilder().setPayload(ByteString.copyFromUtf8(s)).build());
-  }
-
-  private static byte[] echoRequest(String s) {
-    return HostileClient.message(EchoRequest.newBuilder().setPayload(ByteString.copyFromUtf8(s)).build().toByteArray());
-  }
+class ServerAbuseTest extends HostileServerTestBase {
 
   /** The one server transport serving the hostile client (the real channel's is the other one, if any). */
   private ListenRainServerTransport hostileTransport(int index) {
     return transports.get(index);
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    for (HostileClient c : clients) {
-      c.close();
-    }
-    if (pool != null) {
-      pool.shutdownNow();
-    }
-    TestShutdown.shutdownNow(channel, server);
   }
 
   // ------------------------------------------------------------------------------------------ reply floods
@@ -134,7 +80,8 @@ class ServerAbuseTest {
     assertThat(victim.abusePolicy().peakQueuedAtReply()).isLessThanOrEqualTo(cap);
     assertThat(served.get()).isPositive();
     assertThat(attacker.awaitClosed(5_000)).isTrue();
-    System.out.printf(Locale.ROOT, "reply flood: %d replies asked for, closed with %d queued at most (cap %d); %d normal calls"
+    System.out.printf(Locale.ROOT,
+        "reply flood: %d replies asked for, closed with %d queued at most (cap %d); %d normal calls"
         + " served meanwhile%n", sent, victim.abusePolicy().peakQueuedAtReply(), cap, served.get());
   }
 

@@ -100,7 +100,8 @@ class GrpcConnectCloseCyclesTest {
 
       await().atMost(Duration.ofSeconds(15)).until(() -> open.get() == 0
           && openFds() <= fdBaseline + FD_SLACK && liveThreads() <= threadBaseline + THREAD_SLACK);
-      System.out.printf(Locale.ROOT, "after %d cycles: fds %d (baseline %d), threads %d (baseline %d)%n", CYCLES, openFds(),
+      System.out.printf(Locale.ROOT,
+          "after %d cycles: fds %d (baseline %d), threads %d (baseline %d)%n", CYCLES, openFds(),
           fdBaseline, liveThreads(), threadBaseline);
       assertThat(accepted.get()).isEqualTo(WARM_UP + CYCLES);
     } finally {

@@ -181,7 +181,8 @@ class GrpcGracefulShutdownTest {
         failed.add(s);
       }
     }
-    System.out.printf(Locale.ROOT, "drain race: %d calls, A served %d, B served %d, failed %s%n", calls, serviceA.served.get(),
+    System.out.printf(Locale.ROOT,
+        "drain race: %d calls, A served %d, B served %d, failed %s%n", calls, serviceA.served.get(),
         serviceB.served.get(), failed);
     assertThat(failed).as("failed calls").isEmpty();
     assertThat(serverA.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

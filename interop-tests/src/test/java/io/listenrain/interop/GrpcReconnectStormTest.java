@@ -152,7 +152,8 @@ class GrpcReconnectStormTest {
       List<Long> wave = outage.size() > CLIENTS ? outage.subList(CLIENTS, outage.size()) : List.of();
       long waveSpreadMs = wave.size() < 10 ? 0 : TimeUnit.NANOSECONDS.toMillis(
           wave.get(wave.size() * 9 / 10) - wave.get(wave.size() / 10));
-      System.out.printf(Locale.ROOT, "storm: %d clients; %d dials while down (%d ms), %d until all recovered (%d ms after the"
+      System.out.printf(Locale.ROOT,
+          "storm: %d clients; %d dials while down (%d ms), %d until all recovered (%d ms after the"
               + " restart); most dials in 1 s: %d, in 100 ms: %d; redial wave: %d dials, 10-90%% spread %d ms%n",
           CLIENTS, outage.size(), TimeUnit.NANOSECONDS.toMillis(restarted - killed), all.size(),
           TimeUnit.NANOSECONDS.toMillis(recovered - restarted), perSecond, per100ms, wave.size(), waveSpreadMs);

@@ -178,7 +178,8 @@ class GrpcRollingRestartTest {
     load.join(10_000);
     assertThat(slots.tryAcquire(IN_FLIGHT, 30, TimeUnit.SECONDS)).as("every call ended").isTrue();
     assertThat(burstSlots.tryAcquire(BURST * SERVERS, 30, TimeUnit.SECONDS)).as("every burst call ended").isTrue();
-    System.out.printf(Locale.ROOT, "rolling restart: %d servers restarted in %d ms, %d calls, %d ok, %d failed %s%n", SERVERS,
+    System.out.printf(Locale.ROOT,
+        "rolling restart: %d servers restarted in %d ms, %d calls, %d ok, %d failed %s%n", SERVERS,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), started.get(), ok.get(), failures.size(),
         failureKinds);
     assertThat(failures).as("failed calls").isEmpty();

@@ -100,7 +100,8 @@ class NativeLogSpamTest {
         .filter(r -> r.getLevel().intValue() > Level.FINE.intValue() && r.getThrown() != null).count();
     records.stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue())
         .forEach(r -> System.out.println("logged: " + r.getLevel() + " " + r.getMessage()));
-    System.out.printf(Locale.ROOT, "%d clients: %d lines at INFO or above, %d with a stack trace%n", CLIENTS, lines, traces);
+    System.out.printf(Locale.ROOT,
+        "%d clients: %d lines at INFO or above, %d with a stack trace%n", CLIENTS, lines, traces);
     assertThat(traces).as("records above FINE carrying a stack trace").isZero();
     assertThat(lines).as("lines at INFO or above").isLessThanOrEqualTo(6);
   }

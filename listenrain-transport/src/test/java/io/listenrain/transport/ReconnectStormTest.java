@@ -140,7 +140,8 @@ class ReconnectStormTest {
       Collections.sort(secondRedials);
       long spread = secondRedials.get(CLIENTS - 1) - secondRedials.get(0);
       int burst = maxInWindow(clients, killedAt, TimeUnit.MILLISECONDS.toNanos(5));
-      System.out.printf(Locale.ROOT, "first backed-off redial after %d..%d ms (spread %d ms); at most %d redials in 5 ms%n",
+      System.out.printf(Locale.ROOT,
+          "first backed-off redial after %d..%d ms (spread %d ms); at most %d redials in 5 ms%n",
           TimeUnit.NANOSECONDS.toMillis(secondRedials.get(0)),
           TimeUnit.NANOSECONDS.toMillis(secondRedials.get(CLIENTS - 1)), TimeUnit.NANOSECONDS.toMillis(spread), burst);
       assertThat(Duration.ofNanos(spread)).as("spread of the first backed-off redials").isGreaterThan(Duration.ofMillis(20));

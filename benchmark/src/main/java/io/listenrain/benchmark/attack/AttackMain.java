@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code non-reader}: unary calls asking for 1 MiB answers whose responses the client never requests, on a
  *       64 KiB window (the server queues the answers behind closed windows);
  *   <li>{@code open-streams}: client-streaming calls started and never ended, without a deadline;
- *   <li>{@code rapid-reset}: calls started and cancelled at once.
+ *   <li>{@code rapid-reset}: calls started and cancelled at once;
+ *   <li>{@code short-deadlines}: calls with a 1 ms deadline, so that the server resets each one itself;
+ *   <li>{@code big-metadata}: calls carrying 64 KiB of metadata in 2,048 entries, eight times the servers' limit.
  * </ul>
  * Not a unit test (it forks a server JVM and runs for minutes): {@code ./listenrain attack}.
  */
@@ -52,7 +54,7 @@ public final class AttackMain {
   private AttackMain() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> attacks = List.of("non-reader", "open-streams", "rapid-reset");
+    List<String> attacks = List.of("non-reader", "open-streams", "rapid-reset", "short-deadlines", "big-metadata");
     List<String> servers = List.of("netty", "listenrain");
     String heap = "1g";
     int scale = 1;
@@ -97,9 +99,14 @@ public final class AttackMain {
           case "non-reader" -> nonReader(attacker, 300 * scale, ended);
           case "open-streams" -> openStreams(attacker, 20_000 * scale, ended);
           case "rapid-reset" -> rapidReset(attacker, 20_000 * scale, ended);
+          case "short-deadlines" -> shortDeadlines(attacker, 20_000 * scale, ended);
+          case "big-metadata" -> bigMetadata(attacker, 2_000 * scale, ended);
           default -> throw new IllegalArgumentException("unknown attack: " + attack);
         };
-        ServerReading during = server.settle(r -> r.callsStarted() - before.callsStarted() >= calls, 20);
+        // A non-reader is watched until its calls end or 35 s pass (longer than a response budget's 30 s deadline).
+        boolean watchEnds = attack.equals("non-reader");
+        ServerReading during = server.settle(r -> r.callsStarted() - before.callsStarted() >= calls
+            && (!watchEnds || total(ended) >= calls), watchEnds ? 35 : 20);
         String attackerOutcome = outcome(ended);
         attacker.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         long left = System.nanoTime();
@@ -111,8 +118,10 @@ public final class AttackMain {
         after = server.read();
         canary.stop();
         canaryThread.join(10_000);
-        return String.format(Locale.ROOT, "| %s | %s | %+.0f MiB (RSS %.0f MiB) | %d / %d | %s | %s | %+.0f MiB (RSS %.0f MiB) | %d |",
-            attack, serverKind, (during.heldBytes() - before.heldBytes()) / (double) MIB, during.rssBytes() / (double) MIB,
+        return String.format(Locale.ROOT,
+            "| %s | %s | %+.0f MiB (RSS %.0f MiB) | %d / %d | %s | %s | %+.0f MiB (RSS %.0f MiB) | %d |",
+            attack, serverKind, (during.heldBytes() - before.heldBytes()) / (double) MIB,
+            during.rssBytes() / (double) MIB,
             during.callsStarted() - before.callsStarted(), during.callsActive() - before.callsActive(),
             attackerOutcome, canary.summary(), (after.heldBytes() - before.heldBytes()) / (double) MIB,
             after.rssBytes() / (double) MIB, server.logLines());
@@ -190,6 +199,39 @@ public final class AttackMain {
     return 0; // cancelled calls may never reach a handler: settle on time alone
   }
 
+  /** Starts {@code n} unary calls with a 1 ms deadline each; the server's deadline fires and resets them. */
+  private static int shortDeadlines(ManagedChannel ch, int n, Map<String, AtomicLong> ended) {
+    EchoRequest ask = EchoRequest.newBuilder().setPayload(ByteString.copyFrom(new byte[16])).build();
+    for (int i = 0; i < n; i++) {
+      ClientCall<EchoRequest, EchoResponse> call = ch.newCall(EchoServiceGrpc.getClientStreamMethod(),
+          CallOptions.DEFAULT.withDeadlineAfter(1, TimeUnit.MILLISECONDS));
+      call.start(recorder(ended), new Metadata());
+      call.request(1);
+      call.sendMessage(ask); // no half-close: the call waits for its deadline
+    }
+    return 0; // calls may expire on the client before they reach a handler: settle on time alone
+  }
+
+  /** Sends {@code n} calls whose metadata is 2,048 entries of 32 bytes (64 KiB); both servers allow 8 KiB. */
+  private static int bigMetadata(ManagedChannel ch, int n, Map<String, AtomicLong> ended) {
+    Metadata big = new Metadata();
+    for (int i = 0; i < 2048; i++) {
+      big.put(Metadata.Key.of(String.format(Locale.ROOT, "x-%05d", i), Metadata.ASCII_STRING_MARSHALLER),
+          "0123456789abcdef0123456");
+    }
+    EchoRequest ask = EchoRequest.newBuilder().setPayload(ByteString.copyFrom(new byte[16])).build();
+    for (int i = 0; i < n; i++) {
+      ClientCall<EchoRequest, EchoResponse> call = ch.newCall(EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT);
+      Metadata md = new Metadata();
+      md.merge(big);
+      call.start(recorder(ended), md);
+      call.request(1);
+      call.sendMessage(ask);
+      call.halfClose();
+    }
+    return 0;
+  }
+
   private static <R> ClientCall.Listener<R> recorder(Map<String, AtomicLong> ended) {
     return new ClientCall.Listener<>() {
       @Override
@@ -197,6 +239,10 @@ public final class AttackMain {
         ended.computeIfAbsent(status.getCode().toString(), k -> new AtomicLong()).incrementAndGet();
       }
     };
+  }
+
+  private static long total(Map<String, AtomicLong> ended) {
+    return ended.values().stream().mapToLong(AtomicLong::get).sum();
   }
 
   private static String outcome(Map<String, AtomicLong> ended) {

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The server process of {@link AttackMain}: one gRPC server (grpc-netty or ListenRain, default settings, the
  * benchmark's echo service) on a loopback port, driven over stdin. It prints {@code PORT n} once it listens, then
- * answers each {@code mem} line with one {@link ServerReading} line (after a full GC; calls counted are the attacker's) and exits on {@code quit} or
+ * answers each {@code mem} line with one {@link ServerReading} line (after a full GC; calls counted are the
+ * attacker's) and exits on {@code quit} or
  * when stdin closes.
  */
 public final class AttackServerMain {

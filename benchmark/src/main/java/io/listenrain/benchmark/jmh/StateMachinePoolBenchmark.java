@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The msgID to call map of a client transport ({@link StateMachinePool}): a call registers before it is sent and the
  * response removes it. {@code callCycle} is that pair for a fresh, increasing msgID (as clients number their calls),
- * {@code removeHitPutBack} a lookup that finds its entry (and puts it back), {@code removeMiss} a response for no call (late, after a timeout). {@code inFlight} other calls are
+ * {@code removeHitPutBack} a lookup that finds its entry (and puts it back), {@code removeMiss} a response for no
+ * call (late, after a timeout). {@code inFlight} other calls are
  * registered meanwhile; {@code impl} compares the pools.
  *
  * <p>{@code opaque} is the table a client transport keeps for a codec with opaque msgIDs (issue 13): a

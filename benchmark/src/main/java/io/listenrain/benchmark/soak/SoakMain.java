@@ -93,7 +93,8 @@ public final class SoakMain {
     }
 
     int call() throws Exception {
-      out.printf(Locale.ROOT, "soak: %s, restart every %s, kill every %s, %d clients of each kind, window %d, payload %d B,"
+      out.printf(Locale.ROOT,
+          "soak: %s, restart every %s, kill every %s, %d clients of each kind, window %d, payload %d B,"
           + " %d messages per stream, call timeout %s; %d CPUs, %s%n", o.duration, o.restartEvery, o.killEvery,
           o.clients, o.window, o.payload, o.streamMessages, o.callTimeout,
           Runtime.getRuntime().availableProcessors(), Runtime.version());

@@ -37,7 +37,8 @@ final class SoakReport {
       long restarts, long kills, boolean pass) {
     out.println();
     out.println("== soak summary ==");
-    out.printf(Locale.ROOT, "duration %.0f s, server restarts %d, connections reset %d (gRPC and native counted apart)%n", seconds,
+    out.printf(Locale.ROOT,
+        "duration %.0f s, server restarts %d, connections reset %d (gRPC and native counted apart)%n", seconds,
         restarts, kills);
     for (CallKind k : CallKind.values()) {
       out.printf(Locale.ROOT, "  %-12s sent %,d ok %,d%n", k.label(), s.sent().get(k), s.ok().get(k));
@@ -47,7 +48,8 @@ final class SoakReport {
     for (Map.Entry<String, Long> e : s.failures().entrySet()) {
       out.printf(Locale.ROOT, "  failed       %-40s %,d%n", e.getKey(), e.getValue());
     }
-    out.printf(Locale.ROOT, "  lost %d, duplicated %d, misrouted %d, late %d, non-retryable or broken %d %s%n", s.lost(),
+    out.printf(Locale.ROOT,
+        "  lost %d, duplicated %d, misrouted %d, late %d, non-retryable or broken %d %s%n", s.lost(),
         s.duplicated(), s.misrouted(), s.late(), s.totalViolations(), s.violations());
     out.printf(Locale.ROOT, "  growth first->last minute: heap after GC %+.1f MiB (bound %s MiB), fds %+d (bound %d),"
         + " threads %+d (bound %d)%n",

@@ -51,7 +51,8 @@ class ConsumerTest {
   @Test
   void aNativeProtocolAnswersOverListenRain() throws Exception {
     try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
-      Protocol<BytesMessage> echo = table.register(ProtocolSpec.builder("echo", RawBytesMessageCodec.instance()).build());
+      Protocol<BytesMessage> echo =
+          table.register(ProtocolSpec.builder("echo", RawBytesMessageCodec.instance()).build());
       io.listenrain.transport.Server server = echo.listen(new InetSocketAddress("127.0.0.1", 0),
           (response, msgId, request) -> response.send(request));
       BytesMessage reply = echo.syncSend(echo.key(server.localAddress()),
