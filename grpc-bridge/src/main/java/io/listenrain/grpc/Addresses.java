@@ -10,8 +10,14 @@ import java.net.UnixDomainSocketAddress;
 final class Addresses {
   private Addresses() {}
 
-  /** Netty's Unix and local addresses become {@link UnixDomainSocketAddress} and {@link InProcessAddress}. */
+  /**
+   * Netty's Unix and local addresses become {@link UnixDomainSocketAddress} and {@link InProcessAddress}; a channel
+   * without an address (a stream pair) reports {@link ChannelSourceAddress#UNNAMED}.
+   */
   static SocketAddress normalize(SocketAddress a) {
+    if (a == null) {
+      return ChannelSourceAddress.UNNAMED; // a stream pair: grpc's attributes and logs want an address
+    }
     if (a instanceof DomainSocketAddress) {
       return UnixDomainSocketAddress.of(((DomainSocketAddress) a).path());
     }

@@ -8,6 +8,7 @@ import io.grpc.internal.GrpcUtil;
 import io.grpc.internal.KeepAliveManager;
 import io.grpc.internal.ManagedChannelImplBuilder;
 import io.grpc.internal.TransportTracer;
+import io.listenrain.channel.ChannelGenerator;
 import io.listenrain.channel.ChannelOptions;
 import io.listenrain.channel.ClientTls;
 import io.listenrain.channel.InProcessAddress;
@@ -115,6 +116,17 @@ public final class ListenRainChannelBuilder extends ForwardingChannelBuilder2<Li
   static ListenRainChannelBuilder forTarget(String target, ChannelCredentials creds, CallCredentials callCreds,
       ClientSecurity security) {
     return new ListenRainChannelBuilder(target, creds, callCreds, security);
+  }
+
+  /**
+   * A channel over the channels {@code generator} produces: gRPC over any byte stream the application can open (a
+   * child process's stdio, a serial line, an SSH channel; {@code Channels.fromStreams} adapts a stream pair). The
+   * transport calls {@link ChannelGenerator#connect()} for its first connection and again for each reconnect, so a
+   * generator that can open a stream again gives the channel grpc's reconnects. Authority {@code localhost}; no
+   * name resolution. The generator stays the caller's: close it after the channel has terminated.
+   */
+  public static ListenRainChannelBuilder forChannelGenerator(ChannelGenerator generator) {
+    return new ListenRainChannelBuilder(ChannelSourceAddress.of(generator), "localhost");
   }
 
   /** A channel over the Unix domain socket at {@code path}. */

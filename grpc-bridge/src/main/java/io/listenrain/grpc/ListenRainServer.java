@@ -109,6 +109,10 @@ final class ListenRainServer implements InternalServer {
   }
 
   private ChannelAcceptor listen(SocketAddress address) throws IOException {
+    if (address instanceof ChannelSourceAddress) {
+      // Channels the application hands over (ServedChannels): already connected, one gRPC connection each.
+      return ((ChannelSourceAddress) address).served().attach(address, new Grpc()::serve);
+    }
     if (address instanceof UnixDomainSocketAddress) {
       refuseLiveUnixSocket((UnixDomainSocketAddress) address);
     }

@@ -72,6 +72,14 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return new ListenRainServerBuilder(Addresses.unwrap(address));
   }
 
+  /**
+   * A server on channels the application hands over through {@code channels} (see {@link ServedChannels}): gRPC over
+   * any byte stream that is already connected. Start the server, then {@link ServedChannels#serve} each channel.
+   */
+  public static ListenRainServerBuilder forChannels(ServedChannels channels) {
+    return new ListenRainServerBuilder(ChannelSourceAddress.of(channels));
+  }
+
   /** A server on the Unix domain socket at {@code path} (a stale socket file is replaced). */
   public static ListenRainServerBuilder forUnixSocket(Path path) {
     return new ListenRainServerBuilder(UnixDomainSocketAddress.of(path));

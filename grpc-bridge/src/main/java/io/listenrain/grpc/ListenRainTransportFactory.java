@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 final class ListenRainTransportFactory implements ClientTransportFactory {
   static final Collection<Class<? extends SocketAddress>> ADDRESS_TYPES = Collections.unmodifiableList(
       Arrays.asList(InetSocketAddress.class, UnixDomainSocketAddress.class, DomainSocketAddress.class,
-          InProcessAddress.class, ListenRainSocketAddress.class));
+          InProcessAddress.class, ListenRainSocketAddress.class, ChannelSourceAddress.class));
 
   private final TransportConfig config;
   /** {@code null} for plaintext. */

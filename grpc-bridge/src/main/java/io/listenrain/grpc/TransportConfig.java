@@ -109,7 +109,15 @@ final class TransportConfig implements Cloneable {
   /** Test hook: told of each client transport as it is created. {@code null} in production. */
   java.util.function.Consumer<ListenRainClientTransport> clientTransportCreated;
   /** How a client transport dials; tests may wrap {@link Channels#dial} to hand over a channel in a chosen state. */
-  BiFunction<SocketAddress, ChannelOptions, CompletableFuture<Channel>> dialer = Channels::dial;
+  BiFunction<SocketAddress, ChannelOptions, CompletableFuture<Channel>> dialer = TransportConfig::dial;
+
+  /** Dials {@code address}, or asks the application's generator when the address is one ({@link ChannelSourceAddress}). */
+  static CompletableFuture<Channel> dial(SocketAddress address, ChannelOptions options) {
+    if (address instanceof ChannelSourceAddress && ((ChannelSourceAddress) address).generator() != null) {
+      return ((ChannelSourceAddress) address).generator().connect();
+    }
+    return Channels.dial(address, options);
+  }
 
   Settings localSettings() {
     return new Settings(maxFrameSize, flowControlWindow, flowControlWindow, maxConcurrentStreams,

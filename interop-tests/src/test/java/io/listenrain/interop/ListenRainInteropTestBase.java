@@ -32,6 +32,16 @@ public abstract class ListenRainInteropTestBase extends AbstractInteropTest {
   /** Where the server listens for this test; called once per test, before the server starts. */
   protected abstract SocketAddress bindAddress();
 
+  /** The server builder before configuration: by default, one listening on {@link #bindAddress()}. */
+  protected ListenRainServerBuilder newServerBuilder() {
+    return ListenRainServerBuilder.forAddress(bindAddress());
+  }
+
+  /** The channel builder before configuration: by default, one dialing the address the server listens on. */
+  protected ListenRainChannelBuilder newChannelBuilder() {
+    return ListenRainChannelBuilder.forSocketAddress(listenAddress());
+  }
+
   /** Extra server configuration for a subclass (frame size, window...). */
   protected ListenRainServerBuilder configure(ListenRainServerBuilder builder) {
     return builder.flowControlWindow(TEST_FLOW_CONTROL_WINDOW);
@@ -44,7 +54,7 @@ public abstract class ListenRainInteropTestBase extends AbstractInteropTest {
 
   @Override
   protected ServerBuilder<?> getServerBuilder() {
-    ListenRainServerBuilder builder = configure(ListenRainServerBuilder.forAddress(bindAddress()))
+    ListenRainServerBuilder builder = configure(newServerBuilder())
         .maxInboundMessageSize(MAX_MESSAGE_SIZE);
     // The suite's census module replaces the default one, whose records it could not read.
     InternalListenRainServerBuilder.setStatsEnabled(builder, false);
@@ -59,7 +69,7 @@ public abstract class ListenRainInteropTestBase extends AbstractInteropTest {
 
   @Override
   protected ManagedChannelBuilder<?> createChannelBuilder() {
-    ListenRainChannelBuilder builder = configure(ListenRainChannelBuilder.forSocketAddress(listenAddress()))
+    ListenRainChannelBuilder builder = configure(newChannelBuilder())
         .maxInboundMessageSize(MAX_MESSAGE_SIZE);
     InternalListenRainChannelBuilder.setStatsEnabled(builder, false);
     // On the channel, as Http2NettyTest does, not in getAdditionalInterceptors(): unimplementedService calls through

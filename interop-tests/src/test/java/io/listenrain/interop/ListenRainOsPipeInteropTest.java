@@ -1,0 +1,73 @@
+package io.listenrain.interop;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.listenrain.channel.Channel;
+import io.listenrain.channel.ChannelGenerator;
+import io.listenrain.channel.Channels;
+import io.listenrain.channel.ConnectException;
+import io.listenrain.grpc.ListenRainChannelBuilder;
+import io.listenrain.grpc.ListenRainServerBuilder;
+import io.listenrain.grpc.ServedChannels;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.Pipe;
+import java.util.concurrent.CompletableFuture;
+import org.junit.Test;
+
+/**
+ * grpc-java's interop suite over channels the application provides: each connection is two real OS pipes (the
+ * JDK's {@link Pipe}), adapted by {@link Channels#fromStreams}; the client's {@link ChannelGenerator} opens them and
+ * hands the server's ends to the server's {@link ServedChannels}.
+ */
+public class ListenRainOsPipeInteropTest extends ListenRainInteropTestBase {
+  private ServedChannels served;
+
+  @Override
+  protected SocketAddress bindAddress() {
+    throw new UnsupportedOperationException("this server takes channels, it binds no address");
+  }
+
+  @Override
+  protected ListenRainServerBuilder newServerBuilder() {
+    served = ServedChannels.create();
+    return ListenRainServerBuilder.forChannels(served);
+  }
+
+  @Override
+  protected ListenRainChannelBuilder newChannelBuilder() {
+    ServedChannels server = served;
+    return ListenRainChannelBuilder.forChannelGenerator(new ChannelGenerator() {
+      @Override
+      public CompletableFuture<Channel> connect() {
+        try {
+          Pipe up = Pipe.open();
+          Pipe down = Pipe.open();
+          server.serve(Channels.fromStreams(java.nio.channels.Channels.newInputStream(up.source()),
+              java.nio.channels.Channels.newOutputStream(down.sink())));
+          return CompletableFuture.completedFuture(Channels.fromStreams(
+              java.nio.channels.Channels.newInputStream(down.source()),
+              java.nio.channels.Channels.newOutputStream(up.sink())));
+        } catch (IOException | RuntimeException e) {
+          return CompletableFuture.failedFuture(new ConnectException("cannot open OS pipes: " + e, e, true));
+        }
+      }
+
+      @Override
+      public void close() {}
+    });
+  }
+
+  /**
+   * A stream pair has no socket addresses: the server reports the placeholder {@code stream} for both of its ends,
+   * the client the generator it dialed through for the server.
+   */
+  @Test
+  @Override
+  public void clientAndServerAgreeOnBothAddresses() {
+    assertEquals("stream", String.valueOf(obtainRemoteClientAddr()));
+    assertEquals("stream", String.valueOf(obtainLocalServerAddr()));
+    assertTrue(String.valueOf(obtainRemoteServerAddr()).startsWith("channel-generator-"));
+  }
+}
