@@ -3,6 +3,8 @@ package io.listenrain.grpc;
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelAcceptor;
 import io.listenrain.channel.ChannelClosedException;
+import io.listenrain.channel.ForwardingChannel;
+import java.net.BindException;
 import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -19,11 +21,11 @@ import java.util.function.Consumer;
  * channels.serve(Channels.fromStreams(System.in, System.out));
  * }</pre>
  *
- * Thread-safe. One source serves one server.
+ * Thread-safe. One source serves one started server at a time.
  */
 public final class ServedChannels {
-  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Consumer<Channel> server;
+  private volatile boolean everAttached;
 
   private ServedChannels() {}
 
@@ -41,7 +43,7 @@ public final class ServedChannels {
   public void serve(Channel channel) {
     Consumer<Channel> s = server;
     if (s == null) {
-      IllegalStateException e = new IllegalStateException(closed.isDone()
+      IllegalStateException e = new IllegalStateException(everAttached
           ? "the server that took channels from this source has shut down"
           : "no started server takes channels from this source yet: start it first");
       channel.abort(new ChannelClosedException(e.getMessage()));
@@ -50,12 +52,26 @@ public final class ServedChannels {
     s.accept(channel);
   }
 
-  /** Binds a starting server; the returned acceptor stands for it and detaches it when closed. */
-  ChannelAcceptor attach(SocketAddress address, Consumer<Channel> serve) {
-    if (closed.isDone() || server != null) {
-      throw new IllegalStateException("this ServedChannels already served a server");
+  /**
+   * Binds a starting server; the returned acceptor stands for it and detaches it when closed, after which another
+   * server may take this source (as a port is free again once its server has closed it). A channel without a local
+   * address of its own is reported at {@code address}, where the server "listens".
+   */
+  ChannelAcceptor attach(SocketAddress address, Consumer<Channel> serve) throws BindException {
+    Consumer<Channel> named = ch -> serve.accept(ch.localAddress() != null ? ch : new ForwardingChannel(ch) {
+      @Override
+      public SocketAddress localAddress() {
+        return address;
+      }
+    });
+    synchronized (this) {
+      if (server != null) {
+        throw new BindException("a started server already takes channels from this source");
+      }
+      server = named;
+      everAttached = true;
     }
-    server = serve;
+    CompletableFuture<Void> closed = new CompletableFuture<>();
     return new ChannelAcceptor() {
       @Override
       public SocketAddress localAddress() {
@@ -64,7 +80,11 @@ public final class ServedChannels {
 
       @Override
       public void close() {
-        server = null;
+        synchronized (ServedChannels.this) {
+          if (server == named) {
+            server = null;
+          }
+        }
         closed.complete(null);
       }
 

@@ -48,24 +48,15 @@ class ChannelSourceEndToEndTest {
   }
 
   /** Each connect opens two OS pipes, serves one end of both and returns the other. */
-  private final class OsPipes implements ChannelGenerator {
+  private final class PipeGenerator implements ChannelGenerator {
     final AtomicInteger connects = new AtomicInteger();
 
     @Override
     public CompletableFuture<Channel> connect() {
       connects.incrementAndGet();
-      try {
-        Pipe up = Pipe.open();
-        Pipe down = Pipe.open();
-        served.serve(Channels.fromStreams(java.nio.channels.Channels.newInputStream(up.source()),
-            java.nio.channels.Channels.newOutputStream(down.sink())));
-        Channel client = Channels.fromStreams(java.nio.channels.Channels.newInputStream(down.source()),
-            java.nio.channels.Channels.newOutputStream(up.sink()));
-        clientEnds.add(client);
-        return CompletableFuture.completedFuture(client);
-      } catch (IOException e) {
-        return CompletableFuture.failedFuture(new ConnectException("cannot open pipes", e, true));
-      }
+      CompletableFuture<Channel> c = OsPipes.connect(served);
+      c.thenAccept(clientEnds::add);
+      return c;
     }
 
     @Override
@@ -85,7 +76,7 @@ class ChannelSourceEndToEndTest {
 
   @Test
   void unaryAndStreamingCallsRunOverOsPipesTheApplicationOpened() throws Exception {
-    OsPipes pipes = new OsPipes();
+    PipeGenerator pipes = new PipeGenerator();
     start(pipes);
     assertThat(echo(channel, "over pipes")).isEqualTo("over pipes");
     Iterator<EchoResponse> stream = EchoServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -102,7 +93,7 @@ class ChannelSourceEndToEndTest {
 
   @Test
   void aLostChannelIsReplacedByTheGeneratorsNextOne() throws Exception {
-    OsPipes pipes = new OsPipes();
+    PipeGenerator pipes = new PipeGenerator();
     start(pipes);
     assertThat(echo(channel, "first")).isEqualTo("first");
     clientEnds.get(0).abort(new ChannelClosedException("the stream broke"));
