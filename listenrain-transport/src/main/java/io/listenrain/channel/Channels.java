@@ -98,6 +98,16 @@ public final class Channels {
   }
 
   /**
+   * A {@link ChannelGenerator} for a client transport over a FIFO pair: every {@code connect()} is a
+   * {@link #fifo(Path, Path, ChannelOptions)} rendezvous on the same two paths. A peer that is gone makes it fail, after
+   * the connect timeout, with a retryable {@link ConnectException}; a missing path or one that is not a FIFO with a
+   * non-retryable one.
+   */
+  public static ChannelGenerator fifoGenerator(Path readPath, Path writePath, ChannelOptions options) {
+    return new FifoGenerator(readPath, writePath, options);
+  }
+
+  /**
    * Creates a FIFO at {@code path}, readable and writable by its owner only (mode 0600), by running the
    * {@code mkfifo} command: the JDK has no call for it. Fails if the path exists.
    *
