@@ -94,6 +94,29 @@ class FifoChannelsTest {
   }
 
   @Test
+  void theGeneratorReportsABadPathAsANonRetryableConnectException() throws Exception {
+    dir = FifoDir.create("fifo");
+    Path file = Files.writeString(dir.path("plain"), "x", StandardCharsets.UTF_8);
+    try (ChannelGenerator g = Channels.fifoGenerator(file, dir.path("fifo"), ChannelOptions.defaults())) {
+      Throwable cause = failure(g.connect());
+      assertThat(cause).isInstanceOf(ConnectException.class).hasCauseInstanceOf(NotAFifoException.class);
+      assertThat(((ConnectException) cause).isRetryable()).isFalse();
+    }
+  }
+
+  @Test
+  void closingTheGeneratorFailsAPendingConnectAndReleasesItsOpens() throws Exception {
+    dir = FifoDir.create("a", "b");
+    long before = openThreads();
+    ChannelGenerator g = Channels.fifoGenerator(dir.path("a"), dir.path("b"), ChannelOptions.defaults());
+    CompletableFuture<Channel> pending = g.connect();
+    g.close();
+    assertThat(failure(pending)).isInstanceOf(ChannelClosedException.class);
+    assertThat(failure(g.connect())).isInstanceOf(ChannelClosedException.class);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> openThreads() <= before);
+  }
+
+  @Test
   void aPeerThatNeverOpensFailsWithinTheConnectTimeoutAndReleasesTheBlockedOpens() throws Exception {
     dir = FifoDir.create("a", "b");
     long before = openThreads();
