@@ -29,7 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * Builds channels on Netty's transport. The address type picks the channel kind:
  * {@link InetSocketAddress} for TCP, {@link UnixDomainSocketAddress} for a Unix domain socket (native epoll where
  * available, else the JDK's own domain-socket channel: every JDK 17 on Linux, macOS and Windows), and
- * {@link InProcessAddress} for an in-process pipe. {@link #fromStreams} adapts any stream pair.
+ * {@link InProcessAddress} for an in-process pipe. {@link #fromStreams} adapts any stream pair; {@link #fifo} opens a
+ * pair of named pipes shared with another process.
  */
 public final class Channels {
   private Channels() {}
@@ -66,6 +67,54 @@ public final class Channels {
    */
   public static Channel fromStreams(InputStream in, OutputStream out, ChannelOptions options) {
     return new StreamChannel(in, out, EventLoops.streams().next(), options);
+  }
+
+  /** Opens a FIFO pair with default options; see {@link #fifo(Path, Path, ChannelOptions)}. */
+  public static CompletableFuture<Channel> fifo(Path readPath, Path writePath) {
+    return fifo(readPath, writePath, ChannelOptions.defaults());
+  }
+
+  /**
+   * A channel of kind {@code "fifo"} over a pair of named pipes: this side reads {@code readPath} and writes
+   * {@code writePath}; the peer process opens the same two paths swapped. Both FIFOs must exist (see
+   * {@link #createFifo}); whoever sets up the pair creates them and removes them afterwards.
+   *
+   * <p>A FIFO pair is one connection between two processes: there is no listener and no accept. The future completes
+   * once the peer has opened both paths too (each side opens its two ends at once, so the two sides may start in any
+   * order), or fails with a {@link ConnectException} if that has not happened within
+   * {@link ChannelOptions#connectTimeout()} (default 10 s).
+   * It fails at once with {@link java.nio.file.NoSuchFileException} for a missing path and {@link NotAFifoException}
+   * for a path that is not a FIFO.
+   *
+   * <p>Ends: closing the channel closes both ends, so the peer reads end of stream (an orderly close, cause
+   * {@code null}) and its next write fails with "Broken pipe". The kernel tells the peer nothing more: a peer process
+   * that dies, even by {@code kill -9}, looks the same as one that closed, and the channel closes at once with a
+   * {@code null} cause, or with the write's {@link IOException} if it was writing. Bytes still in the pipe when the
+   * writer closed are delivered first. The channel runs on the stream adapter ({@link #fromStreams}): one reader and
+   * one writer thread, {@code options} supplying the allocator and the watermarks.
+   */
+  public static CompletableFuture<Channel> fifo(Path readPath, Path writePath, ChannelOptions options) {
+    return FifoRendezvous.open(readPath, writePath, options);
+  }
+
+  /**
+   * A {@link ChannelGenerator} for a client transport over a FIFO pair: every {@code connect()} is a
+   * {@link #fifo(Path, Path, ChannelOptions)} rendezvous on the same two paths. A peer that is gone makes it fail, after
+   * the connect timeout, with a retryable {@link ConnectException}; a missing path or one that is not a FIFO with a
+   * non-retryable one.
+   */
+  public static ChannelGenerator fifoGenerator(Path readPath, Path writePath, ChannelOptions options) {
+    return new FifoGenerator(readPath, writePath, options);
+  }
+
+  /**
+   * Creates a FIFO at {@code path}, readable and writable by its owner only (mode 0600), by running the
+   * {@code mkfifo} command: the JDK has no call for it. Fails if the path exists.
+   *
+   * @throws IOException if {@code mkfifo} is missing or fails (its message is included)
+   */
+  public static void createFifo(Path path) throws IOException {
+    FifoRendezvous.create(path);
   }
 
   /** Binds {@code address} with default options; see {@link #listen(SocketAddress, ChannelOptions, ChannelAcceptor.AcceptListener)}. */

@@ -41,6 +41,8 @@ final class StreamChannel implements Channel {
   private final AtomicBoolean started = new AtomicBoolean();
   private final StreamReader reader;
   private final StreamWriter writer;
+  private final String kind;
+  private final String name;
 
   private volatile boolean closed;
   private volatile boolean writable = true;
@@ -54,6 +56,15 @@ final class StreamChannel implements Channel {
   private long pendingBytes;
 
   StreamChannel(InputStream in, OutputStream out, EventLoop executor, ChannelOptions options) {
+    this(in, out, executor, options, "stream",
+        "stream[" + in.getClass().getSimpleName() + "/" + out.getClass().getSimpleName() + "]");
+  }
+
+  /** A stream channel reporting {@code kind} (a FIFO pair reports {@code "fifo"}) and described by {@code name}. */
+  StreamChannel(InputStream in, OutputStream out, EventLoop executor, ChannelOptions options, String kind,
+      String name) {
+    this.kind = kind;
+    this.name = name;
     this.in = in;
     this.out = out;
     this.executor = executor;
@@ -173,12 +184,12 @@ final class StreamChannel implements Channel {
 
   @Override
   public String kind() {
-    return "stream";
+    return kind;
   }
 
   @Override
   public String toString() {
-    return "stream[" + in.getClass().getSimpleName() + "/" + out.getClass().getSimpleName() + "]";
+    return name;
   }
 
   // ---- called by the reader and writer threads; each hops onto the executor ----
