@@ -4,6 +4,8 @@ import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelHandler;
 import io.listenrain.codec.FrameTooLargeException;
 import io.listenrain.codec.PacketCodec;
+import io.listenrain.errors.ConnectionClosedException;
+import io.listenrain.errors.QueueFullException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -289,9 +291,9 @@ public final class Connection {
 
   /**
    * Whether part of a packet has been read and the rest has not arrived yet. I/O thread only (the cumulation is
-   * I/O-thread state); a server's stall watchdog asks it.
+   * I/O-thread state); a server's stall watchdog asks it. Public only for {@code io.listenrain.server}; not API.
    */
-  boolean hasPartialInbound() {
+  public boolean hasPartialInbound() {
     assert executor.inEventLoop();
     return cumulation != null && cumulation.isReadable();
   }
