@@ -13,7 +13,7 @@ import io.netty.buffer.ByteBuf;
  * it records the ending in {@link #ending}, {@link #response} and {@link #cause} and hands the call to the executor,
  * so ending a call allocates no closure.
  */
-final class Call<M> implements StateMachine<M>, Runnable {
+final class Call<M> implements Runnable {
   final ClientTransport<M> transport;
   /** The codec's long id, or for opaque ids a number local to the transport. */
   final long msgId;
@@ -55,22 +55,6 @@ final class Call<M> implements StateMachine<M>, Runnable {
   @Override
   public void run() {
     transport.deliver(this);
-  }
-
-  // The pool stores Calls as StateMachines; the transport never calls these on a Call itself.
-  @Override
-  public void process(long id, M message) {
-    machine.process(id, message);
-  }
-
-  @Override
-  public void timeout(long id) {
-    machine.timeout(id);
-  }
-
-  @Override
-  public void failed(long id, Throwable cause) {
-    machine.failed(id, cause);
   }
 
   @Override

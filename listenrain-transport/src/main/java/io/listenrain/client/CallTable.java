@@ -62,9 +62,9 @@ abstract class CallTable<M> {
   abstract void forEach(Consumer<Call<M>> action);
 
   static final class Longs<M> extends CallTable<M> {
-    private final StateMachinePool<M> pool;
+    private final StateMachinePool<Call<M>> pool;
 
-    Longs(MessageCodec<M> codec, StateMachinePool<M> pool) {
+    Longs(MessageCodec<M> codec, StateMachinePool<Call<M>> pool) {
       super(codec);
       this.pool = pool;
     }
@@ -88,12 +88,12 @@ abstract class CallTable<M> {
 
     @Override
     Call<M> take(M response) {
-      return (Call<M>) pool.remove(codec.msgId(response));
+      return pool.remove(codec.msgId(response));
     }
 
     @Override
     Call<M> take(long msgId) {
-      return (Call<M>) pool.remove(msgId);
+      return pool.remove(msgId);
     }
 
     @Override
@@ -108,7 +108,7 @@ abstract class CallTable<M> {
 
     @Override
     void forEach(Consumer<Call<M>> action) {
-      pool.forEach((id, sm) -> action.accept((Call<M>) sm));
+      pool.forEach((id, call) -> action.accept(call));
     }
   }
 

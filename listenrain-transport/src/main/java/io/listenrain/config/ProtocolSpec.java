@@ -68,7 +68,7 @@ public final class ProtocolSpec<M> {
   private final Function<TransportKey, ChannelGenerator> channelGenerators;
   private final Supplier<PacketQueue> packetQueues;
   private final Executor executor;
-  private final Supplier<StateMachinePool<M>> stateMachinePools;
+  private final StateMachinePool.Factory stateMachinePools;
   private final Ticker ticker;
   private final Duration tickInterval;
   private final ReconnectPolicy backoff;
@@ -157,8 +157,9 @@ public final class ProtocolSpec<M> {
     return executor;
   }
 
-  public StateMachinePool<M> newStateMachinePool() {
-    return stateMachinePools.get();
+  /** A new, empty msgID-keyed pool from the configured {@link Builder#stateMachinePools factory}. */
+  public <E> StateMachinePool<E> newStateMachinePool() {
+    return stateMachinePools.create();
   }
 
   public Ticker ticker() {
@@ -243,7 +244,7 @@ public final class ProtocolSpec<M> {
     private Function<TransportKey, ChannelGenerator> channelGenerators;
     private Supplier<PacketQueue> packetQueues = () -> PacketQueues.bounded(PacketQueues.DEFAULT_CAPACITY);
     private Executor executor = CallbackExecutors.defaultExecutor();
-    private Supplier<StateMachinePool<M>> stateMachinePools = StateMachinePools::striped;
+    private StateMachinePool.Factory stateMachinePools = StateMachinePools::striped;
     private Ticker ticker = Ticker.system();
     private Duration tickInterval = Duration.ofMillis(10);
     private ReconnectPolicy backoff = ReconnectPolicy.defaults();
@@ -300,7 +301,7 @@ public final class ProtocolSpec<M> {
      * {@link StateMachinePools#striped()}). Codecs with opaque msgIDs key their calls by the id's bytes in a table of
      * their own; this factory is not used for them.
      */
-    public Builder<M> stateMachinePools(Supplier<StateMachinePool<M>> factory) {
+    public Builder<M> stateMachinePools(StateMachinePool.Factory factory) {
       this.stateMachinePools = Objects.requireNonNull(factory);
       return this;
     }
