@@ -1,5 +1,6 @@
-package io.listenrain.grpc;
+package io.listenrain.benchmark.jmh;
 
+import io.listenrain.grpc.InternalGrpcFrames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -23,8 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link MetadataCodec} encode and decode on a pooled buffer, for a typical request's five headers and for a block
- * just under the bridge's default 8 KiB metadata limit ({@link Settings#DEFAULT_MAX_METADATA_SIZE}, HTTP/2
+ * The gRPC bridge's metadata codec (through {@link InternalGrpcFrames}) encoding and decoding on a pooled buffer, for
+ * a typical request's five headers and for a block just under the bridge's default 8 KiB metadata limit
+ * ({@link InternalGrpcFrames#DEFAULT_MAX_METADATA_SIZE}, HTTP/2
  * accounting). Decode allocates the {@code byte[][]} grpc-java's {@code InternalMetadata.newMetadata} takes, so its
  * B/op is the size of what it hands out; encode should be ~0 B/op.
  */
@@ -57,8 +59,8 @@ public class MetadataCodecBenchmark {
   /** Entries of 32 B accounting overhead + 16 B name + 200 B value, as many as fit under 8 KiB. */
   static byte[][] nearLimitMetadata() {
     List<String> kv = new ArrayList<>();
-    int per = MetadataCodec.ENTRY_OVERHEAD + 16 + 200;
-    for (int i = 0; (i + 1) * per <= Settings.DEFAULT_MAX_METADATA_SIZE; i++) {
+    int per = InternalGrpcFrames.METADATA_ENTRY_OVERHEAD + 16 + 200;
+    for (int i = 0; (i + 1) * per <= InternalGrpcFrames.DEFAULT_MAX_METADATA_SIZE; i++) {
       kv.add(String.format(Locale.ROOT, "x-bench-head-%03d", i));
       kv.add("v".repeat(200));
     }
@@ -76,12 +78,12 @@ public class MetadataCodecBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     metadata = shape.equals("typical") ? typicalRequestMetadata() : nearLimitMetadata();
-    if (MetadataCodec.size(metadata) > Settings.DEFAULT_MAX_METADATA_SIZE) {
-      throw new IllegalStateException("metadata over the limit: " + MetadataCodec.size(metadata));
+    if (InternalGrpcFrames.metadataSize(metadata) > InternalGrpcFrames.DEFAULT_MAX_METADATA_SIZE) {
+      throw new IllegalStateException("metadata over the limit: " + InternalGrpcFrames.metadataSize(metadata));
     }
-    int length = MetadataCodec.encodedLength(metadata);
+    int length = InternalGrpcFrames.metadataEncodedLength(metadata);
     encoded = alloc.directBuffer(length, length);
-    MetadataCodec.encode(metadata, encoded);
+    InternalGrpcFrames.encodeMetadata(metadata, encoded);
     scratch = alloc.directBuffer(length, length);
   }
 
@@ -95,20 +97,20 @@ public class MetadataCodecBenchmark {
   @Benchmark
   public int encode() {
     scratch.clear();
-    MetadataCodec.encode(metadata, scratch);
+    InternalGrpcFrames.encodeMetadata(metadata, scratch);
     return scratch.writerIndex();
   }
 
   /** Length of a block, as the frame writer computes it before allocating. */
   @Benchmark
   public int encodedLength() {
-    return MetadataCodec.encodedLength(metadata);
+    return InternalGrpcFrames.metadataEncodedLength(metadata);
   }
 
   /** Reads the block back into a fresh {@code byte[][]}. */
   @Benchmark
   public byte[][] decode() {
     encoded.readerIndex(0);
-    return MetadataCodec.decode(encoded, encoded.writerIndex());
+    return InternalGrpcFrames.decodeMetadata(encoded, encoded.writerIndex());
   }
 }
