@@ -5,7 +5,7 @@
  * the handshake/stall/idle watchdog) is package-private; {@link io.listenrain.server.Server} and
  * {@link io.listenrain.server.ServerStats} are what a user holds.
  *
- * <p>Floor: imports {@code config}, {@code transport}, {@code errors}, {@code exec}, {@code timer},
+ * <p>Floor: imports {@code config}, {@code transport}, {@code errors}, {@code internal}, {@code timer},
  * {@code channel} and {@code codec}; never {@code client}.
  */
 package io.listenrain.server;
