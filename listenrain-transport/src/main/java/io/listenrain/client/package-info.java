@@ -5,7 +5,7 @@
  * {@link io.listenrain.client.TransportStats} is its snapshot of counters. The implementation
  * ({@code ClientTransport}, its call table and timer thread) is package-private.
  *
- * <p>Floor: imports {@code config}, {@code transport}, {@code state}, {@code timer}, {@code exec}, {@code internal},
- * {@code errors}, {@code channel} and {@code codec}; never {@code server}.
+ * <p>Floor: imports {@code config}, {@code transport}, {@code state}, {@code timer}, {@code internal}, {@code errors},
+ * {@code channel} and {@code codec}; never {@code server}.
  */
 package io.listenrain.client;

@@ -19,6 +19,9 @@ import java.util.List;
  * peer that connects and stays silent, or trickles a partial preface, holds the connection for at most that long.
  * After the choice, the chosen protocol's own deadlines apply (for native protocols,
  * {@link io.listenrain.config.ProtocolSpec.Builder#serverHandshakeTimeout}).
+ *
+ * <p>Plumbing, not a stable API: applications reach it through
+ * {@link io.listenrain.protocol.ProtocolRegisterTable} or grpc-bridge's server builder; it is public for those.
  */
 public final class PortSharingAcceptor {
   /** How long a connection may take to send enough of its preface to pick a protocol, by default: 20 s. */

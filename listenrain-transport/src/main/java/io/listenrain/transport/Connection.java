@@ -46,6 +46,8 @@ import java.util.function.Consumer;
  * {@link #bytesIn()}, {@link #bytesOut()} (framed bytes, headers included), {@link #packetsIn()},
  * {@link #packetsOut()}, {@link #flushes()}, {@link #rejectedSends()} and {@link #queueDepth()} may be read from any
  * thread.
+ *
+ * <p>Not user API: public for the native client and server and for grpc-bridge (see the package documentation).
  */
 public final class Connection {
   /** Cumulations larger than this chain reads as components instead of copying them into one buffer. */
