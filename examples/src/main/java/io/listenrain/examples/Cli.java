@@ -2,11 +2,11 @@ package io.listenrain.examples;
 
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.config.TransportKey;
 import io.listenrain.protocol.Protocol;
 import io.listenrain.protocol.ProtocolRegisterTable;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.Server;
-import io.listenrain.transport.TransportKey;
+import io.listenrain.server.Server;
 import io.netty.buffer.Unpooled;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

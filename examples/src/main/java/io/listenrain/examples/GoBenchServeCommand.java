@@ -3,7 +3,7 @@ package io.listenrain.examples;
 import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.examples.benchproto.BenchCodec;
 import io.listenrain.examples.benchproto.BenchProtocol;
-import io.listenrain.transport.Server;
+import io.listenrain.server.Server;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package io.listenrain.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.listenrain.transport.Server;
+import io.listenrain.server.Server;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

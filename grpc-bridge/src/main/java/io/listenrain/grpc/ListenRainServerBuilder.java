@@ -10,18 +10,18 @@ import io.grpc.internal.ServerImplBuilder;
 import io.listenrain.channel.ChannelOptions;
 import io.listenrain.channel.InProcessAddress;
 import io.listenrain.channel.ServerTls;
-import io.listenrain.protocol.ServerProtocol;
+import io.listenrain.sharing.ServerProtocol;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -449,7 +449,7 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
    * the gRPC preface, else to the first native protocol (in the order added) that recognises its first bytes; a
    * protocol with a 0-byte preface (at most one) takes whatever is left. Connections nobody claims are closed; so
    * are connections that have not been recognised within the {@link #handshakeTimeout handshake timeout}. The
-   * dispatch is the core's {@link io.listenrain.protocol.PortSharingAcceptor}.
+   * dispatch is the core's {@link io.listenrain.sharing.PortSharingAcceptor}.
    *
    * @throws IllegalArgumentException if {@code protocol} has no preface and one added earlier has none either
    */

@@ -2,7 +2,7 @@ package io.listenrain.grpc;
 
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelHandler;
-import io.listenrain.protocol.ServerProtocol;
+import io.listenrain.sharing.ServerProtocol;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.listenrain.channel.Channel;
-import io.listenrain.protocol.ServerProtocol;
+import io.listenrain.sharing.ServerProtocol;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

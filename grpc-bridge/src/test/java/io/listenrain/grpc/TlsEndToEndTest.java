@@ -28,9 +28,9 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.security.cert.X509Certificate;
@@ -362,7 +362,7 @@ class TlsEndToEndTest {
   void sessionReachesCallsOnAPortSharedWithANativeProtocol() throws Exception {
     SocketAddress addr = startServer(TransportKind.TCP, b -> b
         .tls(serverTls(CERTS.server()).clientAuth(ServerTls.ClientAuth.REQUIRE).build())
-        .addNativeProtocol(new io.listenrain.protocol.ServerProtocol() {
+        .addNativeProtocol(new io.listenrain.sharing.ServerProtocol() {
           @Override
           public String name() {
             return "never";

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * tenth batch, at a random moment, through {@link FaultProxy}). Each call's listener must see exactly one
  * {@code onClose}, at most one message and never a message after the close; no call may hang; no buffer may leak
  * (PARANOID detection with {@code LeakCheckExtension}). The gRPC twin of the native
- * {@code transport.ClientTransportRacesTest}.
+ * {@code client.ClientTransportRacesTest}.
  */
 class GrpcCallRacesTest {
   private static final int BATCHES = 50;

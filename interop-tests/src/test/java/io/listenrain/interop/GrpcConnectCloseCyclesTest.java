@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /**
  * 1,000 cycles of build a ManagedChannel, make one call, shut it down: open file descriptors and live threads come
  * back to the warmed-up baseline, and the server sees every connection end. The gRPC twin of the native
- * {@code transport.ConnectCloseCyclesTest}.
+ * {@code client.ConnectCloseCyclesTest}.
  */
 class GrpcConnectCloseCyclesTest {
   private static final Path FDS = Path.of("/proc/self/fd");

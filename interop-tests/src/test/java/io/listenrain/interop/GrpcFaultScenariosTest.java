@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * The network and the server failing under live gRPC calls, through {@link FaultProxy} on loopback: resets, a server
  * killed with {@code shutdownNow}, and a blackhole (a silent peer, no FIN) with and without client keepalive. Every
  * outstanding call must end promptly with the right status, never after its deadline, and the channel must serve
- * again once the fault is gone. The gRPC twin of the native {@code transport.FaultScenariosTest}.
+ * again once the fault is gone. The gRPC twin of the native {@code client.FaultScenariosTest}.
  */
 class GrpcFaultScenariosTest {
   private static final int UNARY = 100;

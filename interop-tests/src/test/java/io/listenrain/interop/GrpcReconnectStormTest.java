@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * resets, so each failed connect is counted. The clients must back off with jitter (grpc's policy: 1 s, ×1.6, ±20 %),
  * not redial on every call; all must recover once the server is back; and shutting all 500 down from several threads
  * while they reconnect must terminate every one (no deadlock). The gRPC twin of the native
- * {@code transport.ReconnectStormTest}.
+ * {@code client.ReconnectStormTest}.
  */
 class GrpcReconnectStormTest {
   private static final int CLIENTS = 500;

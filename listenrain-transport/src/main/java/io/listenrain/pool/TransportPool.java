@@ -1,11 +1,11 @@
 package io.listenrain.pool;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.Transport;
-import io.listenrain.transport.TransportClosedException;
-import io.listenrain.transport.TransportException;
-import io.listenrain.transport.TransportKey;
+import io.listenrain.client.Transport;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.config.TransportKey;
+import io.listenrain.errors.TransportClosedException;
+import io.listenrain.errors.TransportException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

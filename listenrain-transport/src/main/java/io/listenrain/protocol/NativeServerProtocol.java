@@ -1,7 +1,8 @@
 package io.listenrain.protocol;
 
 import io.listenrain.channel.Channel;
-import io.listenrain.transport.Server;
+import io.listenrain.server.Server;
+import io.listenrain.sharing.ServerProtocol;
 import io.netty.buffer.ByteBuf;
 
 /** A native protocol's server as a port-sharing {@link ServerProtocol}: recognised by its configured preface. */

@@ -1,13 +1,15 @@
 package io.listenrain.protocol;
 
+import io.listenrain.client.Transport;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.config.TransportKey;
 import io.listenrain.pool.TransportPool;
+import io.listenrain.server.Server;
+import io.listenrain.server.ServerRouter;
+import io.listenrain.server.ServerTransports;
+import io.listenrain.sharing.PortSharingAcceptor;
+import io.listenrain.sharing.ServerProtocol;
 import io.listenrain.state.StateMachine;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.Server;
-import io.listenrain.transport.ServerRouter;
-import io.listenrain.transport.ServerTransports;
-import io.listenrain.transport.Transport;
-import io.listenrain.transport.TransportKey;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;

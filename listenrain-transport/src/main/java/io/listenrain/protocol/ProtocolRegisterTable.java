@@ -2,7 +2,9 @@ package io.listenrain.protocol;
 
 import io.listenrain.channel.ChannelAcceptor;
 import io.listenrain.channel.ChannelOptions;
-import io.listenrain.transport.ProtocolSpec;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.sharing.PortSharingAcceptor;
+import io.listenrain.sharing.ServerProtocol;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayList;

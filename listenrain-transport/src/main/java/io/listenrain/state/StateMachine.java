@@ -30,7 +30,7 @@ public interface StateMachine<M> {
 
   /**
    * The call ended without a response: the connection closed or could not be established
-   * ({@link io.listenrain.transport.ConnectionClosedException}), the call was cancelled
+   * ({@link io.listenrain.errors.ConnectionClosedException}), the call was cancelled
    * ({@link java.util.concurrent.CancellationException}), or its message could not be sent.
    */
   void failed(long msgId, Throwable cause);

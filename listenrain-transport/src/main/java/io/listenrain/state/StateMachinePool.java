@@ -9,27 +9,38 @@ import java.util.function.BiConsumer;
  *
  * <p>Implementations are thread-safe and should not contend between threads working on different msgIDs
  * (the default, {@link StateMachinePools#striped()}, locks one of several stripes per msgID). No method calls back
- * into user code.
+ * into user code, and no method looks inside an entry.
  *
- * @param <M> the protocol's message type
+ * @param <E> the entry type: the client transport stores its own call record (which holds the user's
+ *     {@link StateMachine}), so a pool is generic in what it stores rather than tied to {@code StateMachine}
  */
-public interface StateMachinePool<M> {
+public interface StateMachinePool<E> {
 
   /**
-   * Registers {@code machine} under {@code msgId} unless another one is there. Returns {@code null} on success, or
-   * the state machine already registered (the msgID is in use; nothing changed).
+   * Registers {@code entry} under {@code msgId} unless another one is there. Returns {@code null} on success, or
+   * the entry already registered (the msgID is in use; nothing changed).
    */
-  StateMachine<M> putIfAbsent(long msgId, StateMachine<M> machine);
+  E putIfAbsent(long msgId, E entry);
 
-  /** Removes and returns the state machine under {@code msgId}, or {@code null}. */
-  StateMachine<M> remove(long msgId);
+  /** Removes and returns the entry under {@code msgId}, or {@code null}. */
+  E remove(long msgId);
 
-  /** Removes the entry only if it maps {@code msgId} to {@code machine}; returns whether it did. */
-  boolean remove(long msgId, StateMachine<M> machine);
+  /** Removes the entry only if it maps {@code msgId} to {@code entry}; returns whether it did. */
+  boolean remove(long msgId, E entry);
 
   /** How many calls are registered. */
   int size();
 
   /** Visits every registered entry; concurrent changes may or may not be seen. */
-  void forEach(BiConsumer<Long, StateMachine<M>> action);
+  void forEach(BiConsumer<Long, E> action);
+
+  /**
+   * Makes empty pools of any entry type, one per client transport; {@code StateMachinePools::striped} and
+   * {@code StateMachinePools::concurrent} are two. Called once per transport, from the thread that creates it.
+   */
+  @FunctionalInterface
+  interface Factory {
+    /** A new, empty pool. */
+    <E> StateMachinePool<E> create();
+  }
 }

@@ -11,7 +11,7 @@ public final class StateMachinePools {
    * The default pool: primitive msgID keys in lock-striped open-addressing maps. Registering and ending a call
    * allocate nothing; threads on different msgIDs rarely share a stripe.
    */
-  public static <M> StateMachinePool<M> striped() {
+  public static <E> StateMachinePool<E> striped() {
     return new StripedStateMachinePool<>();
   }
 
@@ -19,25 +19,25 @@ public final class StateMachinePools {
    * A pool on a {@link ConcurrentHashMap}: lock-free reads, per-bin locking on updates, a boxed msgID per lookup
    * and a node per entry.
    */
-  public static <M> StateMachinePool<M> concurrent() {
+  public static <E> StateMachinePool<E> concurrent() {
     return new Concurrent<>();
   }
 
-  private static final class Concurrent<M> implements StateMachinePool<M> {
-    private final ConcurrentHashMap<Long, StateMachine<M>> map = new ConcurrentHashMap<>(256);
+  private static final class Concurrent<E> implements StateMachinePool<E> {
+    private final ConcurrentHashMap<Long, E> map = new ConcurrentHashMap<>(256);
 
     @Override
-    public StateMachine<M> putIfAbsent(long msgId, StateMachine<M> machine) {
+    public E putIfAbsent(long msgId, E machine) {
       return map.putIfAbsent(msgId, machine);
     }
 
     @Override
-    public StateMachine<M> remove(long msgId) {
+    public E remove(long msgId) {
       return map.remove(msgId);
     }
 
     @Override
-    public boolean remove(long msgId, StateMachine<M> machine) {
+    public boolean remove(long msgId, E machine) {
       return map.remove(msgId, machine);
     }
 
@@ -47,7 +47,7 @@ public final class StateMachinePools {
     }
 
     @Override
-    public void forEach(BiConsumer<Long, StateMachine<M>> action) {
+    public void forEach(BiConsumer<Long, E> action) {
       map.forEach(action);
     }
   }

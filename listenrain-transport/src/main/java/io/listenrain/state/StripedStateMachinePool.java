@@ -16,31 +16,31 @@ import java.util.function.BiConsumer;
  * once, and {@link #forEach} calls its action after copying a stripe's entries and releasing its lock (the action may
  * call back into this pool).
  */
-final class StripedStateMachinePool<M> implements StateMachinePool<M> {
+final class StripedStateMachinePool<E> implements StateMachinePool<E> {
   /** Lock stripes: a power of two, a few times the cores that touch one transport's pool at once. */
   static final int STRIPES = 16;
   private static final int INITIAL_STRIPE_CAPACITY = 16;
 
-  private final Stripe<M>[] stripes;
+  private final Stripe<E>[] stripes;
 
   @SuppressWarnings("unchecked") // Generic array creation: the array never escapes this class.
   StripedStateMachinePool() {
-    stripes = (Stripe<M>[]) new Stripe<?>[STRIPES];
+    stripes = (Stripe<E>[]) new Stripe<?>[STRIPES];
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Stripe<>();
     }
   }
 
-  private Stripe<M> stripe(long msgId) {
+  private Stripe<E> stripe(long msgId) {
     long h = msgId * 0x9E3779B97F4A7C15L; // Fibonacci hashing: the top bits depend on every bit of the id
     return stripes[(int) (h >>> 60) & (STRIPES - 1)];
   }
 
   @Override
-  public StateMachine<M> putIfAbsent(long msgId, StateMachine<M> machine) {
-    Stripe<M> s = stripe(msgId);
+  public E putIfAbsent(long msgId, E machine) {
+    Stripe<E> s = stripe(msgId);
     synchronized (s) {
-      StateMachine<M> old = s.map.get(msgId);
+      E old = s.map.get(msgId);
       if (old == null) {
         s.map.put(msgId, machine);
       }
@@ -49,16 +49,16 @@ final class StripedStateMachinePool<M> implements StateMachinePool<M> {
   }
 
   @Override
-  public StateMachine<M> remove(long msgId) {
-    Stripe<M> s = stripe(msgId);
+  public E remove(long msgId) {
+    Stripe<E> s = stripe(msgId);
     synchronized (s) {
       return s.map.remove(msgId);
     }
   }
 
   @Override
-  public boolean remove(long msgId, StateMachine<M> machine) {
-    Stripe<M> s = stripe(msgId);
+  public boolean remove(long msgId, E machine) {
+    Stripe<E> s = stripe(msgId);
     synchronized (s) {
       if (s.map.get(msgId) != machine) {
         return false;
@@ -71,7 +71,7 @@ final class StripedStateMachinePool<M> implements StateMachinePool<M> {
   @Override
   public int size() {
     int n = 0;
-    for (Stripe<M> s : stripes) {
+    for (Stripe<E> s : stripes) {
       synchronized (s) {
         n += s.map.size();
       }
@@ -80,14 +80,14 @@ final class StripedStateMachinePool<M> implements StateMachinePool<M> {
   }
 
   @Override
-  public void forEach(BiConsumer<Long, StateMachine<M>> action) {
+  public void forEach(BiConsumer<Long, E> action) {
     List<Long> ids = new ArrayList<>();
-    List<StateMachine<M>> machines = new ArrayList<>();
-    for (Stripe<M> s : stripes) {
+    List<E> machines = new ArrayList<>();
+    for (Stripe<E> s : stripes) {
       ids.clear();
       machines.clear();
       synchronized (s) {
-        for (LongObjectMap.PrimitiveEntry<StateMachine<M>> e : s.map.entries()) {
+        for (LongObjectMap.PrimitiveEntry<E> e : s.map.entries()) {
           ids.add(e.key());
           machines.add(e.value());
         }
@@ -103,7 +103,7 @@ final class StripedStateMachinePool<M> implements StateMachinePool<M> {
     return "StripedStateMachinePool(" + size() + " calls)";
   }
 
-  private static final class Stripe<M> {
-    final LongObjectHashMap<StateMachine<M>> map = new LongObjectHashMap<>(INITIAL_STRIPE_CAPACITY);
+  private static final class Stripe<E> {
+    final LongObjectHashMap<E> map = new LongObjectHashMap<>(INITIAL_STRIPE_CAPACITY);
   }
 }

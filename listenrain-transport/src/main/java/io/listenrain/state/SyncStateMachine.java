@@ -1,6 +1,6 @@
 package io.listenrain.state;
 
-import io.listenrain.transport.CallTimeoutException;
+import io.listenrain.errors.CallTimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +46,7 @@ public final class SyncStateMachine<M> implements StateMachine<M> {
    * Waits for the call to end and returns the response.
    *
    * @throws ExecutionException wrapping what ended the call without a response ({@link CallTimeoutException},
-   *     {@link io.listenrain.transport.ConnectionClosedException}, ...)
+   *     {@link io.listenrain.errors.ConnectionClosedException}, ...)
    * @throws TimeoutException if {@code timeout} passed first (the call itself may still end later)
    */
   public M await(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {

@@ -4,6 +4,8 @@ import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelHandler;
 import io.listenrain.codec.FrameTooLargeException;
 import io.listenrain.codec.PacketCodec;
+import io.listenrain.errors.ConnectionClosedException;
+import io.listenrain.errors.QueueFullException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -44,6 +46,8 @@ import java.util.function.Consumer;
  * {@link #bytesIn()}, {@link #bytesOut()} (framed bytes, headers included), {@link #packetsIn()},
  * {@link #packetsOut()}, {@link #flushes()}, {@link #rejectedSends()} and {@link #queueDepth()} may be read from any
  * thread.
+ *
+ * <p>Not user API: public for the native client and server and for grpc-bridge (see the package documentation).
  */
 public final class Connection {
   /** Cumulations larger than this chain reads as components instead of copying them into one buffer. */
@@ -289,9 +293,9 @@ public final class Connection {
 
   /**
    * Whether part of a packet has been read and the rest has not arrived yet. I/O thread only (the cumulation is
-   * I/O-thread state); a server's stall watchdog asks it.
+   * I/O-thread state); a server's stall watchdog asks it. Public only for {@code io.listenrain.server}; not API.
    */
-  boolean hasPartialInbound() {
+  public boolean hasPartialInbound() {
     assert executor.inEventLoop();
     return cumulation != null && cumulation.isReadable();
   }

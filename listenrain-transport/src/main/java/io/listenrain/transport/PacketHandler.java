@@ -9,6 +9,8 @@ import io.netty.buffer.ByteBuf;
  * <p>Every method runs on the connection's I/O thread, one call at a time, in order; {@link #connectionClosed} comes
  * exactly once and last. Handlers must not block and must not run user code inline: each protocol decides where its
  * user code runs (an executor of its choice).
+ *
+ * <p>Not user API: public for the native client and server and for grpc-bridge (see the package documentation).
  */
 public interface PacketHandler {
 

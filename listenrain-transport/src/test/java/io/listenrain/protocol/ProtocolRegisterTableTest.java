@@ -9,9 +9,9 @@ import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.Envelope;
 import io.listenrain.codec.ProtobufMessageCodec;
 import io.listenrain.codec.RawBytesMessageCodec;
-import io.listenrain.transport.ConnectionClosedException;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.TransportKey;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.config.TransportKey;
+import io.listenrain.errors.ConnectionClosedException;
 import io.netty.buffer.Unpooled;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -45,10 +45,10 @@ class ProtocolRegisterTableTest {
   void closingTheTableClosesEveryProtocolsServers() throws Exception {
     ProtocolRegisterTable table = new ProtocolRegisterTable();
     Protocol<BytesMessage> a = table.register(ProtocolSpec.builder("a", RawBytesMessageCodec.instance()).build());
-    io.listenrain.transport.Server server = a.listen(LOOPBACK, (r, id, m) -> r.send(m));
+    io.listenrain.server.Server server = a.listen(LOOPBACK, (r, id, m) -> r.send(m));
     table.close();
     server.closeFuture().get(5, TimeUnit.SECONDS);
     assertThatThrownBy(() -> a.send(a.key(server.localAddress()), new BytesMessage(1, Unpooled.EMPTY_BUFFER)))
-        .isInstanceOf(io.listenrain.transport.TransportClosedException.class);
+        .isInstanceOf(io.listenrain.errors.TransportClosedException.class);
   }
 }

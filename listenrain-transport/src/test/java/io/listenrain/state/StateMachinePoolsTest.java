@@ -15,15 +15,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StateMachinePoolsTest {
 
   static Stream<Arguments> pools() {
-    Supplier<StateMachinePool<String>> concurrent = StateMachinePools::concurrent;
-    Supplier<StateMachinePool<String>> striped = StateMachinePools::striped;
+    Supplier<StateMachinePool<StateMachine<String>>> concurrent = StateMachinePools::concurrent;
+    Supplier<StateMachinePool<StateMachine<String>>> striped = StateMachinePools::striped;
     return Stream.of(Arguments.of("concurrent", concurrent), Arguments.of("striped", striped));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("pools")
-  void onlyOneRemoverWinsAnEntry(String name, Supplier<StateMachinePool<String>> pools) {
-    StateMachinePool<String> pool = pools.get();
+  void onlyOneRemoverWinsAnEntry(String name, Supplier<StateMachinePool<StateMachine<String>>> pools) {
+    StateMachinePool<StateMachine<String>> pool = pools.get();
     SyncStateMachine<String> a = new SyncStateMachine<>();
     SyncStateMachine<String> b = new SyncStateMachine<>();
     assertThat(pool.putIfAbsent(1, a)).isNull();
@@ -36,8 +36,8 @@ class StateMachinePoolsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("pools")
-  void forEachVisitsEveryEntryWithItsId(String name, Supplier<StateMachinePool<String>> pools) {
-    StateMachinePool<String> pool = pools.get();
+  void forEachVisitsEveryEntryWithItsId(String name, Supplier<StateMachinePool<StateMachine<String>>> pools) {
+    StateMachinePool<StateMachine<String>> pool = pools.get();
     Map<Long, StateMachine<String>> expected = new HashMap<>();
     for (long id : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 40}) {
       SyncStateMachine<String> sm = new SyncStateMachine<>();
@@ -57,8 +57,8 @@ class StateMachinePoolsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("pools")
-  void forEachActionMayRemoveEntries(String name, Supplier<StateMachinePool<String>> pools) {
-    StateMachinePool<String> pool = pools.get();
+  void forEachActionMayRemoveEntries(String name, Supplier<StateMachinePool<StateMachine<String>>> pools) {
+    StateMachinePool<StateMachine<String>> pool = pools.get();
     for (long i = 0; i < 1000; i++) {
       pool.putIfAbsent(i, new SyncStateMachine<>());
     }
@@ -74,9 +74,9 @@ class StateMachinePoolsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("pools")
-  void racingRemoversEndEachEntryExactlyOnce(String name, Supplier<StateMachinePool<String>> pools)
+  void racingRemoversEndEachEntryExactlyOnce(String name, Supplier<StateMachinePool<StateMachine<String>>> pools)
       throws InterruptedException {
-    StateMachinePool<String> pool = pools.get();
+    StateMachinePool<StateMachine<String>> pool = pools.get();
     int entries = 20_000;
     SyncStateMachine<String> sm = new SyncStateMachine<>();
     for (long i = 0; i < entries; i++) {

@@ -3,8 +3,8 @@ package io.listenrain.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.listenrain.transport.CallTimeoutException;
-import io.listenrain.transport.ConnectionClosedException;
+import io.listenrain.errors.CallTimeoutException;
+import io.listenrain.errors.ConnectionClosedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

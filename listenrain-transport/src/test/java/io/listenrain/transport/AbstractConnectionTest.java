@@ -10,6 +10,8 @@ import io.listenrain.channel.ChannelPair;
 import io.listenrain.codec.FrameTooLargeException;
 import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.codec.PacketCodec;
+import io.listenrain.errors.ConnectionClosedException;
+import io.listenrain.errors.QueueFullException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;

@@ -11,6 +11,7 @@ import io.listenrain.channel.ChannelPair;
 import io.listenrain.channel.Channels;
 import io.listenrain.channel.InProcessAddress;
 import io.listenrain.codec.LengthPrefixedPacketCodec;
+import io.listenrain.errors.ConnectionClosedException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;

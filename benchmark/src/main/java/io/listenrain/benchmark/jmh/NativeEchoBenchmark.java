@@ -2,13 +2,13 @@ package io.listenrain.benchmark.jmh;
 
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.config.TransportKey;
 import io.listenrain.exec.CallbackExecutors;
 import io.listenrain.protocol.Protocol;
 import io.listenrain.protocol.ProtocolRegisterTable;
+import io.listenrain.server.Server;
 import io.listenrain.state.StateMachine;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.Server;
-import io.listenrain.transport.TransportKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetAddress;

@@ -44,7 +44,7 @@ public class StateMachinePoolBenchmark {
   @Param({"concurrent", "striped", "opaque"})
   public String impl;
 
-  private StateMachinePool<Object> pool;
+  private StateMachinePool<StateMachine<Object>> pool;
   private ConcurrentHashMap<MsgId, StateMachine<Object>> opaque;
   private boolean isOpaque;
   private final byte[] field = new byte[36];

@@ -14,7 +14,7 @@
  * {@code DeadlineTimerBenchmark}, {@code StateMachinePoolBenchmark}, {@code ProtobufMarshallingBenchmark} (the
  * generated marshallers' own heap per unary call: the floor under any gRPC transport's), and the end-to-end
  * {@code NativeEchoBenchmark} (heap per native call, both sides). The gRPC bridge's package-private frame layer is
- * measured from its own package, {@code io.listenrain.grpc}, in this module ({@code GrpcFrameBenchmark},
+ * measured through its {@code InternalGrpcFrames} accessor ({@code GrpcFrameBenchmark},
  * {@code MetadataCodecBenchmark}). Figures and the commands: {@code docs/BENCHMARKS.md}.
  */
 package io.listenrain.benchmark.jmh;

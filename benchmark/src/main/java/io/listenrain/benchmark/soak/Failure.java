@@ -3,9 +3,9 @@ package io.listenrain.benchmark.soak;
 import io.grpc.Status;
 import io.listenrain.channel.ChannelClosedException;
 import io.listenrain.channel.ConnectException;
-import io.listenrain.transport.ConnectionClosedException;
-import io.listenrain.transport.QueueFullException;
-import io.listenrain.transport.TransportClosedException;
+import io.listenrain.errors.ConnectionClosedException;
+import io.listenrain.errors.QueueFullException;
+import io.listenrain.errors.TransportClosedException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 

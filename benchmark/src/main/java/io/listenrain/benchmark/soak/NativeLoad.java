@@ -1,8 +1,8 @@
 package io.listenrain.benchmark.soak;
 
+import io.listenrain.client.Transport;
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.state.StateMachine;
-import io.listenrain.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Duration;

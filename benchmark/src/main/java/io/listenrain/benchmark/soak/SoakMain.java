@@ -1,12 +1,12 @@
 package io.listenrain.benchmark.soak;
 
 import io.grpc.ManagedChannel;
+import io.listenrain.client.Transport;
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.config.TransportKey;
 import io.listenrain.grpc.ListenRainChannelBuilder;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.Transport;
-import io.listenrain.transport.TransportKey;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

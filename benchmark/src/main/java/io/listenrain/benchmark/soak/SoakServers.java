@@ -4,11 +4,11 @@ import io.grpc.Server;
 import io.listenrain.benchmark.contender.BenchEchoService;
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.errors.ConnectionClosedException;
 import io.listenrain.grpc.ListenRainServerBuilder;
 import io.listenrain.protocol.Protocol;
 import io.listenrain.protocol.ProtocolRegisterTable;
-import io.listenrain.transport.ConnectionClosedException;
-import io.listenrain.transport.ProtocolSpec;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -35,7 +35,7 @@ final class SoakServers implements AutoCloseable {
   private InetSocketAddress grpcAddress;
   private InetSocketAddress nativeAddress;
   private Server grpc;
-  private io.listenrain.transport.Server nativeServer;
+  private io.listenrain.server.Server nativeServer;
   private final Executor grpcExecutor;
   private long restarts;
 

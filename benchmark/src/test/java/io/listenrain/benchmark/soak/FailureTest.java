@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.listenrain.channel.ConnectException;
-import io.listenrain.transport.CallTimeoutException;
-import io.listenrain.transport.ConnectionClosedException;
-import io.listenrain.transport.TransportClosedException;
+import io.listenrain.errors.CallTimeoutException;
+import io.listenrain.errors.ConnectionClosedException;
+import io.listenrain.errors.TransportClosedException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 

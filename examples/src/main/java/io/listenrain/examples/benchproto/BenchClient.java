@@ -1,9 +1,9 @@
 package io.listenrain.examples.benchproto;
 
+import io.listenrain.client.Transport;
 import io.listenrain.codec.BytesMessage;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.Transport;
-import io.listenrain.transport.TransportKey;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.config.TransportKey;
 import io.netty.buffer.ByteBuf;
 import java.net.SocketAddress;
 import java.time.Duration;

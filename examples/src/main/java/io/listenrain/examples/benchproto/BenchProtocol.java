@@ -1,10 +1,10 @@
 package io.listenrain.examples.benchproto;
 
 import io.listenrain.codec.BytesMessage;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.Server;
-import io.listenrain.transport.ServerRouter;
-import io.listenrain.transport.ServerTransports;
+import io.listenrain.config.ProtocolSpec;
+import io.listenrain.server.Server;
+import io.listenrain.server.ServerRouter;
+import io.listenrain.server.ServerTransports;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;

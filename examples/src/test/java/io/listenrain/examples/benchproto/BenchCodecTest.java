@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.CodecException;
+import io.listenrain.codec.LengthPrefixedPacketCodec;
 import io.listenrain.codec.MsgId;
 import io.listenrain.codec.MsgIdException;
-import io.listenrain.codec.LengthPrefixedPacketCodec;
-import io.listenrain.transport.Server;
+import io.listenrain.server.Server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -2,10 +2,10 @@ package io.listenrain.examples.benchproto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.listenrain.client.Transport;
 import io.listenrain.codec.BytesMessage;
-import io.listenrain.transport.Server;
-import io.listenrain.transport.Transport;
-import io.listenrain.transport.TransportKey;
+import io.listenrain.config.TransportKey;
+import io.listenrain.server.Server;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

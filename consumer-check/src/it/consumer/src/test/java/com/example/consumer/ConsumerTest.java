@@ -10,11 +10,11 @@ import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
+import io.listenrain.config.ProtocolSpec;
 import io.listenrain.grpc.ListenRainChannelBuilder;
 import io.listenrain.grpc.ListenRainServerBuilder;
 import io.listenrain.protocol.Protocol;
 import io.listenrain.protocol.ProtocolRegisterTable;
-import io.listenrain.transport.ProtocolSpec;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ class ConsumerTest {
     try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
       Protocol<BytesMessage> echo =
           table.register(ProtocolSpec.builder("echo", RawBytesMessageCodec.instance()).build());
-      io.listenrain.transport.Server server = echo.listen(new InetSocketAddress("127.0.0.1", 0),
+      io.listenrain.server.Server server = echo.listen(new InetSocketAddress("127.0.0.1", 0),
           (response, msgId, request) -> response.send(request));
       BytesMessage reply = echo.syncSend(echo.key(server.localAddress()),
           new BytesMessage(1, Unpooled.copiedBuffer("native", StandardCharsets.UTF_8)), Duration.ofSeconds(10));
