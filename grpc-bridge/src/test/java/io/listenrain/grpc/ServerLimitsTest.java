@@ -64,13 +64,24 @@ class ServerLimitsTest extends HostileServerTestBase {
   @Test
   void aHeadersFrameFarAboveTheMetadataLimitIsRefusedFromItsLengthWithGoAway() throws Exception {
     InetSocketAddress a = start(new EchoServiceImpl(), b -> { });
+    assertThat(echo("warm").getPayload().toStringUtf8()).isEqualTo("warm");
     HostileClient c = hostile(a, 0).handshake();
-    emptyEntries(c, emptyEntriesPacket(131_000), 1).flush(); // 1 MiB of HEADERS for an 8 KiB metadata limit
-    HostileClient.Frame goAway = c.awaitGoAway(10_000);
-    assertThat(goAway).as("GOAWAY").isNotNull();
-    assertThat(goAway.goAwayCode()).isEqualTo(Wire.PROTOCOL_ERROR);
-    assertThat(goAway.goAwayMessage()).contains("HEADERS frame of");
-    assertThat(c.awaitClosed(5_000)).isTrue();
+    await(() -> transports.size() == 2);
+    ListenRainServerTransport victim = transports.get(1);
+    HostileClient.Frame goAway = null;
+    try {
+      emptyEntries(c, emptyEntriesPacket(131_000), 1).flush(); // 1 MiB of HEADERS for an 8 KiB metadata limit
+      goAway = c.awaitGoAway(10_000);
+    } catch (java.net.SocketException reset) {
+      // The server refused the frame from its first bytes and closed while this client was still writing the rest:
+      // the kernel answers the unread remainder with RST, which may overtake the GOAWAY. The server side says why.
+    }
+    if (goAway != null) {
+      assertThat(goAway.goAwayCode()).isEqualTo(Wire.PROTOCOL_ERROR);
+      assertThat(goAway.goAwayMessage()).contains("HEADERS frame of");
+    }
+    await(() -> victim.misbehaviour != null);
+    assertThat(victim.misbehaviour).hasMessageContaining("HEADERS frame of 1");
     assertThat(echo("still serving").getPayload().toStringUtf8()).isEqualTo("still serving");
   }
 
