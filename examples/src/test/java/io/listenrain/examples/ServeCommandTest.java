@@ -19,7 +19,7 @@ class ServeCommandTest {
     try (ServeCommand.Running running = ServeCommand.start(Endpoint.parse(new String[] {"serve", "--port", "0"}, 1))) {
       String port = Integer.toString(running.grpc.getPort());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      int code = CallCommand.run(new String[] {"call", "--port", port, "--name", "Ada", "--native", "ping"},
+      int code = Cli.run(new String[] {"call", "--port", port, "--name", "Ada", "--native", "ping"},
           new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
 
       assertThat(code).isZero();
