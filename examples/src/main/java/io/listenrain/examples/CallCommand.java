@@ -452,7 +452,8 @@ final class CallCommand {
 
   private static boolean isConnectFailure(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ConnectException || c instanceof java.net.NoRouteToHostException
+      if (c instanceof ConnectException || c instanceof io.listenrain.channel.ConnectException
+          || c instanceof java.net.NoRouteToHostException
           || c instanceof java.net.UnknownHostException) {
         return true;
       }
@@ -468,8 +469,10 @@ final class CallCommand {
     while (root.getCause() != null) {
       root = root.getCause();
     }
+    String why = root instanceof java.io.FileNotFoundException ? "no such socket file"
+        : root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     String serve = endpoint.unixPath != null ? "--unix " + endpoint.unixPath : "--port " + endpoint.port;
-    return ": " + root.getMessage() + " (is a server listening there? start one with ./listenrain serve " + serve
+    return ": " + why + " (is a server listening there? start one with ./listenrain serve " + serve
         + ", or pass --host/--port/--unix)";
   }
 
