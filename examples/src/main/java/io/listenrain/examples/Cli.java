@@ -1,25 +1,14 @@
 package io.listenrain.examples;
 
-import io.listenrain.codec.BytesMessage;
-import io.listenrain.codec.RawBytesMessageCodec;
-import io.listenrain.protocol.Protocol;
-import io.listenrain.protocol.ProtocolRegisterTable;
-import io.listenrain.transport.ProtocolSpec;
-import io.listenrain.transport.Server;
-import io.listenrain.transport.TransportKey;
-import io.netty.buffer.Unpooled;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * The {@code ./listenrain} command line: {@code demo} runs a native request/response over real TCP, in process;
- * {@code serve} runs the example services (gRPC and native on one port) and {@code call} calls them;
+ * The {@code ./listenrain} command line: {@code demo} runs a gRPC call and a native call over real TCP, in process,
+ * and prints what each cost; {@code serve} runs the example services (gRPC and native on one port, with reflection
+ * and health) and {@code call} calls them, or any server with reflection, like grpcurl;
  * {@code serve-gobench} serves the Go original's benchmark protocol.
  */
 public final class Cli {
@@ -104,38 +93,8 @@ public final class Cli {
     return false;
   }
 
-  /** A server and a client of a raw-bytes protocol on loopback: one call, then the client's counters. */
+  /** {@code demo}: see {@link DemoCommand}. */
   static int demo(PrintStream out) throws Exception {
-    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
-      Protocol<BytesMessage> demo = table.register(ProtocolSpec.builder("demo", RawBytesMessageCodec.instance())
-          .defaultTimeout(Duration.ofSeconds(5)).build());
-      Server server = demo.listen(new InetSocketAddress("127.0.0.1", 0), (response, msgId, request) -> {
-        String text = request.payload().toString(StandardCharsets.UTF_8);
-        request.release();
-        response.send(new BytesMessage(msgId,
-            Unpooled.copiedBuffer(text.toUpperCase(Locale.ROOT), StandardCharsets.UTF_8)));
-      });
-      out.println("listening on " + server.localAddress() + " (protocol \"demo\", raw bytes, 4-byte length framing)");
-
-      TransportKey key = demo.key(server.localAddress());
-      long msgId = 1;
-      String text = "hello, ListenRain";
-      out.println("sent msgId " + msgId + ": \"" + text + "\"");
-      long start = System.nanoTime();
-      BytesMessage reply = demo.syncSend(key,
-          new BytesMessage(msgId, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)), Duration.ofSeconds(5));
-      long micros = (System.nanoTime() - start) / 1000;
-      try {
-        out.println("got reply msgId " + reply.msgId() + ": \"" + reply.payload().toString(StandardCharsets.UTF_8)
-            + "\" in " + micros + " us");
-      } finally {
-        reply.release();
-      }
-      out.println("stats: " + demo.transport(key).stats());
-      out.println("server: " + server.stats());
-      demo.close();
-      server.closeFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
-      return 0;
-    }
+    return DemoCommand.run(out);
   }
 }
