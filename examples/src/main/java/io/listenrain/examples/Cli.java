@@ -1,88 +1,100 @@
 package io.listenrain.examples;
 
-import io.listenrain.codec.BytesMessage;
-import io.listenrain.codec.RawBytesMessageCodec;
-import io.listenrain.config.ProtocolSpec;
-import io.listenrain.config.TransportKey;
-import io.listenrain.protocol.Protocol;
-import io.listenrain.protocol.ProtocolRegisterTable;
-import io.listenrain.server.Server;
-import io.netty.buffer.Unpooled;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The {@code ./listenrain} command line: {@code demo} runs a native request/response over real TCP, in process;
- * {@code serve} runs the example services (gRPC and native on one port) and {@code call} calls them;
+ * The {@code ./listenrain} command line: {@code demo} runs a gRPC call and a native call over real TCP, in process,
+ * and prints what each cost; {@code serve} runs the example services (gRPC and native on one port, with reflection
+ * and health) and {@code call} calls them, or any server with reflection, like grpcurl;
  * {@code serve-gobench} serves the Go original's benchmark protocol.
  */
 public final class Cli {
   private Cli() {}
 
+  static final String DEMO_USAGE = String.join("\n",
+      "usage: listenrain demo",
+      "  Starts a gRPC server (generated Greeter stub, over ListenRain) and a native raw-bytes server on loopback",
+      "  TCP, makes one call to each, and prints what each cost: time and bytes on the wire.");
+
   public static void main(String[] args) {
-    int code;
-    try {
-      code = run(args, System.out, System.err);
-    } catch (Exception e) {
-      e.printStackTrace(System.err);
-      code = 1;
-    }
-    System.exit(code);
+    System.exit(run(args, System.in, System.out, System.err));
   }
 
-  /** Runs one command; returns the process exit code. */
-  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+  /** Runs one command with the process's stdin; returns the process exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, System.in, out, err);
+  }
+
+  /**
+   * Runs one command; returns the process exit code. Failures print one line on {@code err} (with the stack trace
+   * when {@code --verbose} is among the arguments): a {@link CliError} exits with its code, a bad argument with 1.
+   */
+  static int run(String[] argv, InputStream in, PrintStream out, PrintStream err) {
+    List<String> list = new ArrayList<>(List.of(argv));
+    boolean verbose = list.remove("--verbose") | list.remove("-v");
+    String[] args = list.toArray(new String[0]);
     String command = args.length == 0 ? "help" : args[0];
-    switch (command) {
-      case "demo":
-        return demo(out);
-      case "serve":
-        return ServeCommand.run(args, out);
-      case "call":
-        return CallCommand.run(args, out, err);
-      case "serve-gobench":
-        return GoBenchServeCommand.run(args, out, err);
-      default:
-        err.println("usage: listenrain demo | serve | serve-gobench | call | bench");
-        return 2;
+    try {
+      switch (command) {
+        case "demo":
+          if (wantsHelp(args)) {
+            out.println(DEMO_USAGE);
+            return 0;
+          }
+          return demo(out);
+        case "serve":
+          return ServeCommand.run(args, out);
+        case "call":
+          if (wantsHelp(args)) {
+            out.println(CallCommand.USAGE);
+            return 0;
+          }
+          return CallCommand.run(args, in, out);
+        case "serve-gobench":
+          return GoBenchServeCommand.run(args, out, err);
+        default:
+          err.println("usage: listenrain demo | serve | serve-gobench | call | bench  (each takes --help)");
+          return 2;
+      }
+    } catch (CliError e) {
+      report(err, command, e.getMessage(), e, verbose);
+      return e.exitCode;
+    } catch (IllegalArgumentException e) {
+      report(err, command, e.getMessage() + " (see listenrain " + command + " --help)", e, verbose);
+      return CliError.USAGE_OR_IO;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      report(err, command, "interrupted", e, verbose);
+      return CliError.USAGE_OR_IO;
+    } catch (Exception e) {
+      report(err, command, e.toString(), e, verbose);
+      return CliError.USAGE_OR_IO;
     }
   }
 
-  /** A server and a client of a raw-bytes protocol on loopback: one call, then the client's counters. */
-  static int demo(PrintStream out) throws Exception {
-    try (ProtocolRegisterTable table = new ProtocolRegisterTable()) {
-      Protocol<BytesMessage> demo = table.register(ProtocolSpec.builder("demo", RawBytesMessageCodec.instance())
-          .defaultTimeout(Duration.ofSeconds(5)).build());
-      Server server = demo.listen(new InetSocketAddress("127.0.0.1", 0), (response, msgId, request) -> {
-        String text = request.payload().toString(StandardCharsets.UTF_8);
-        request.release();
-        response.send(new BytesMessage(msgId,
-            Unpooled.copiedBuffer(text.toUpperCase(Locale.ROOT), StandardCharsets.UTF_8)));
-      });
-      out.println("listening on " + server.localAddress() + " (protocol \"demo\", raw bytes, 4-byte length framing)");
-
-      TransportKey key = demo.key(server.localAddress());
-      long msgId = 1;
-      String text = "hello, ListenRain";
-      out.println("sent msgId " + msgId + ": \"" + text + "\"");
-      long start = System.nanoTime();
-      BytesMessage reply = demo.syncSend(key,
-          new BytesMessage(msgId, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)), Duration.ofSeconds(5));
-      long micros = (System.nanoTime() - start) / 1000;
-      try {
-        out.println("got reply msgId " + reply.msgId() + ": \"" + reply.payload().toString(StandardCharsets.UTF_8)
-            + "\" in " + micros + " us");
-      } finally {
-        reply.release();
-      }
-      out.println("stats: " + demo.transport(key).stats());
-      out.println("server: " + server.stats());
-      demo.close();
-      server.closeFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
-      return 0;
+  private static void report(PrintStream err, String command, String message, Throwable e, boolean verbose) {
+    err.println("listenrain " + command + ": " + message);
+    if (verbose) {
+      e.printStackTrace(err);
     }
+    err.flush();
+  }
+
+  /** Whether {@code --help} or {@code -h} is among the arguments after the command word. */
+  static boolean wantsHelp(String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      if ("--help".equals(args[i]) || "-h".equals(args[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code demo}: see {@link DemoCommand}. */
+  static int demo(PrintStream out) throws Exception {
+    return DemoCommand.run(out);
   }
 }

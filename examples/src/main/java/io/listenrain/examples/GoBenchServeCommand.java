@@ -35,6 +35,11 @@ final class GoBenchServeCommand {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (Cli.wantsHelp(args)) {
+      out.println("usage: listenrain serve-gobench [--host H] [--port N] [--payload BYTES]\n"
+          + "  Serves the Go original's benchmark protocol (echo) until stopped.");
+      return 0;
+    }
     Endpoint endpoint = Endpoint.parse(args, 1);
     int payload = DEFAULT_PAYLOAD;
     for (int i = 0; i < endpoint.rest.size(); i++) {

@@ -1,6 +1,10 @@
 package io.listenrain.examples;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.listenrain.channel.ServerTls;
 import io.listenrain.codec.BytesMessage;
 import io.listenrain.codec.RawBytesMessageCodec;
@@ -16,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ./listenrain serve [--port N | --unix PATH] [--tls-cert FILE --tls-key FILE [--tls-client-ca FILE]]}: one
  * listening address serving the gRPC greeter and echo services over ListenRain and, on the same port, the native
- * echo protocol (raw bytes); connections are told apart by their first bytes. With {@code --tls-cert/--tls-key}
+ * echo protocol (raw bytes); connections are told apart by their first bytes. gRPC's server reflection (v1 and
+ * v1alpha) and health ({@code grpc.health.v1.Health}, every service SERVING) are served too, so {@code call list},
+ * {@code describe} and any method by name work against it. With {@code --tls-cert/--tls-key}
  * (PEM) every connection is TLS; {@code --tls-client-ca} also requires a client certificate issued by that CA
  * (mutual TLS). Runs until the process is stopped.
  */
@@ -76,6 +82,9 @@ final class ServeCommand {
           .tls(serverTls)
           .addService(new GreeterService())
           .addService(new EchoService())
+          .addService(ProtoReflectionServiceV1.newInstance())
+          .addService(reflectionV1Alpha())
+          .addService(new HealthStatusManager().getHealthService())
           .addNativeProtocol(echo.serverProtocol((response, msgId, request) -> response.send(request)))
           .build()
           .start();
@@ -86,11 +95,29 @@ final class ServeCommand {
     }
   }
 
+  /** grpcurl and older clients still ask v1alpha; grpc-java marks that service deprecated in favour of v1. */
+  @SuppressWarnings("deprecation")
+  private static BindableService reflectionV1Alpha() {
+    return ProtoReflectionService.newInstance();
+  }
+
+  static final String USAGE = String.join("\n",
+      "usage: listenrain serve [--host H] [--port N | --unix PATH] [--tls-cert FILE --tls-key FILE"
+          + " [--tls-client-ca FILE]]",
+      "  Serves gRPC (listenrain.greeter.Greeter, listenrain.echo.EchoService, grpc.health.v1.Health, server",
+      "  reflection v1 and v1alpha) over ListenRain and the native \"echo\" protocol on one address (default",
+      "  127.0.0.1:" + Endpoint.DEFAULT_PORT + "). TLS files are PEM; --tls-client-ca requires client certificates.",
+      "  Runs until stopped (Ctrl-C).");
+
   static int run(String[] args, PrintStream out) throws Exception {
+    if (Cli.wantsHelp(args)) {
+      out.println(USAGE);
+      return 0;
+    }
     Endpoint endpoint = Endpoint.parse(args, 1);
     Running running = start(endpoint);
     out.println("listenrain serve: " + running.grpc.getListenSockets()
-        + " — gRPC (listenrain.greeter.Greeter, listenrain.echo.EchoService) and native \"" + NATIVE_ECHO
+        + " — gRPC (listenrain.greeter.Greeter, listenrain.echo.EchoService, health, reflection) and native \"" + NATIVE_ECHO
         + "\" (raw bytes) on the same address" + (running.tls ? ", TLS" : "") + "; Ctrl-C stops");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

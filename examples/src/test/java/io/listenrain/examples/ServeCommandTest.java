@@ -3,12 +3,24 @@ package io.listenrain.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1alpha.ServerReflectionGrpc;
+import io.grpc.reflection.v1alpha.ServerReflectionRequest;
+import io.grpc.reflection.v1alpha.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
 import io.listenrain.testing.TestCertificates;
-import java.nio.file.Files;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,13 +31,54 @@ class ServeCommandTest {
     try (ServeCommand.Running running = ServeCommand.start(Endpoint.parse(new String[] {"serve", "--port", "0"}, 1))) {
       String port = Integer.toString(running.grpc.getPort());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      int code = CallCommand.run(new String[] {"call", "--port", port, "--name", "Ada", "--native", "ping"},
+      int code = Cli.run(new String[] {"call", "--port", port, "--name", "Ada", "--native", "ping"},
           new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
 
       assertThat(code).isZero();
       assertThat(out.toString(StandardCharsets.UTF_8))
           .contains("greeter over ListenRain-gRPC at 127.0.0.1:" + port + ": Hello, Ada")
           .contains("native echo at 127.0.0.1:" + port + ": ping");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("deprecation") // v1alpha reflection: what older grpcurl builds and other tools still ask
+  void servesHealthAndBothReflectionVersions() throws Exception {
+    try (ServeCommand.Running running = ServeCommand.start(Endpoint.parse(new String[] {"serve", "--port", "0"}, 1))) {
+      ManagedChannel channel = CallCommand.channel(
+          Endpoint.parse(new String[] {"call", "--port", Integer.toString(running.grpc.getPort())}, 1), null);
+      try {
+        assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10,
+            TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
+            .getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+        List<String> v1alpha = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<ServerReflectionRequest> requests =
+            ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                new StreamObserver<ServerReflectionResponse>() {
+                  @Override
+                  public void onNext(ServerReflectionResponse r) {
+                    r.getListServicesResponse().getServiceList().forEach(svc -> v1alpha.add(svc.getName()));
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    done.countDown();
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    done.countDown();
+                  }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(v1alpha).contains("listenrain.greeter.Greeter", "listenrain.echo.EchoService",
+            "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
+      } finally {
+        channel.shutdownNow();
+      }
     }
   }
 
@@ -69,7 +122,7 @@ class ServeCommandTest {
       // Mutual TLS: without a client certificate the call fails; plaintext fails too.
       Endpoint endpoint = Endpoint.parse(new String[] {"call", "--port", port}, 1);
       assertThatThrownBy(() -> CallCommand.greet(endpoint, "anonymous",
-          TlsFiles.parse(java.util.List.of("--tls-ca", ca)).clientTls())).hasMessageContaining("UNAVAILABLE");
+          TlsFiles.parse(List.of("--tls-ca", ca)).clientTls())).hasMessageContaining("UNAVAILABLE");
       assertThatThrownBy(() -> CallCommand.greet(endpoint, "plain")).hasMessageContaining("UNAVAILABLE");
     }
   }
