@@ -10,8 +10,8 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.listenrain.channel.Channel;
-import io.listenrain.channel.ChannelGenerator;
 import io.listenrain.channel.ChannelClosedException;
+import io.listenrain.channel.ChannelGenerator;
 import io.listenrain.channel.Channels;
 import io.listenrain.channel.ConnectException;
 import io.listenrain.codec.FrameTooLargeException;
@@ -54,7 +54,7 @@ class ChannelSourceEndToEndTest {
     @Override
     public CompletableFuture<Channel> connect() {
       connects.incrementAndGet();
-      CompletableFuture<Channel> c = OsPipes.connect(served);
+      CompletableFuture<Channel> c = ServedPipes.connect(served);
       c.thenAccept(clientEnds::add);
       return c;
     }

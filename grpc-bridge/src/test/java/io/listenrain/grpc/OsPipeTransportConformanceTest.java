@@ -10,7 +10,7 @@ class OsPipeTransportConformanceTest extends AbstractTransportConformanceTest {
   private final ServedChannels served = ServedChannels.create();
 
   OsPipeTransportConformanceTest() {
-    clientConfig.dialer = (address, options) -> OsPipes.connect(served);
+    clientConfig.dialer = (address, options) -> ServedPipes.connect(served);
   }
 
   @Override

@@ -5,20 +5,19 @@ import static org.junit.Assert.assertTrue;
 
 import io.listenrain.channel.Channel;
 import io.listenrain.channel.ChannelGenerator;
-import io.listenrain.channel.Channels;
 import io.listenrain.channel.ConnectException;
 import io.listenrain.grpc.ListenRainChannelBuilder;
 import io.listenrain.grpc.ListenRainServerBuilder;
 import io.listenrain.grpc.ServedChannels;
+import io.listenrain.testing.OsPipes;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.channels.Pipe;
 import java.util.concurrent.CompletableFuture;
 import org.junit.Test;
 
 /**
- * grpc-java's interop suite over channels the application provides: each connection is two real OS pipes (the
- * JDK's {@link Pipe}), adapted by {@link Channels#fromStreams}; the client's {@link ChannelGenerator} opens them and
+ * grpc-java's interop suite over channels the application provides: each connection is two real OS pipes
+ * ({@link OsPipes}, adapted by {@code Channels.fromStreams}); the client's {@link ChannelGenerator} opens them and
  * hands the server's ends to the server's {@link ServedChannels}.
  */
 public class ListenRainOsPipeInteropTest extends ListenRainInteropTestBase {
@@ -42,13 +41,9 @@ public class ListenRainOsPipeInteropTest extends ListenRainInteropTestBase {
       @Override
       public CompletableFuture<Channel> connect() {
         try {
-          Pipe up = Pipe.open();
-          Pipe down = Pipe.open();
-          server.serve(Channels.fromStreams(java.nio.channels.Channels.newInputStream(up.source()),
-              java.nio.channels.Channels.newOutputStream(down.sink())));
-          return CompletableFuture.completedFuture(Channels.fromStreams(
-              java.nio.channels.Channels.newInputStream(down.source()),
-              java.nio.channels.Channels.newOutputStream(up.sink())));
+          OsPipes pipes = OsPipes.open();
+          server.serve(pipes.server());
+          return CompletableFuture.completedFuture(pipes.client());
         } catch (IOException | RuntimeException e) {
           return CompletableFuture.failedFuture(new ConnectException("cannot open OS pipes: " + e, e, true));
         }
