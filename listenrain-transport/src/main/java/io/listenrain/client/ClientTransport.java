@@ -19,7 +19,6 @@ import io.listenrain.errors.TransportException;
 import io.listenrain.internal.PeerEventLog;
 import io.listenrain.state.StateMachine;
 import io.listenrain.state.SyncStateMachine;
-import io.listenrain.timer.DeadlineTimer;
 import io.listenrain.timer.Ticker;
 import io.listenrain.transport.Connection;
 import io.listenrain.transport.PacketHandler;
@@ -27,12 +26,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.internal.PlatformDependent;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -51,8 +48,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>The state machine pool (thread-safe) holds the calls in flight. Removing a call's entry is the right to end
  *       it, so the response (I/O thread), the timer (timer thread), a connection failure (I/O thread) and a cancel
  *       (any thread) race safely: exactly one wins.</li>
- *   <li>The timer heap belongs to the timer thread alone. Senders post new calls to {@link #timerAdds} and ending
- *       sides post removals to {@link #timerCancels}; each tick drains both, then expires due calls.</li>
+ *   <li>The deadlines belong to the timer thread alone ({@link CallDeadlines}): senders post new calls and ending
+ *       sides post removals; each tick drains both, then expires due calls.</li>
  *   <li>Connection state (state, current connection, calls waiting for a connection, backoff) is guarded by
  *       {@link #lock}. The hot path reads {@link #current} without the lock. No callback runs under the lock.</li>
  * </ul>
@@ -75,11 +72,8 @@ final class ClientTransport<M> implements Transport<M> {
   private final long defaultTimeoutNanos;
   private final Handler handler = new Handler();
 
-  private final Queue<Call<M>> timerAdds = PlatformDependent.newMpscQueue();
-  private final Queue<Call<M>> timerCancels = PlatformDependent.newMpscQueue();
-  private final DeadlineTimer<Call<M>> timer; // timer thread only
+  private final CallDeadlines<M> deadlines;
   private final ScheduledFuture<?> tickTask;
-  private volatile int timerSize;
   private final long readTimeoutNanos; // 0: off
   // Timer thread only: the read-timeout watch of the current connection.
   private Connection watched;
@@ -141,7 +135,7 @@ final class ClientTransport<M> implements Transport<M> {
     this.ticker = spec.ticker();
     this.generator = spec.newChannelGenerator(key);
     this.defaultTimeoutNanos = timeoutNanos(spec.defaultTimeout());
-    this.timer = new DeadlineTimer<>(ticker);
+    this.deadlines = new CallDeadlines<>(ticker);
     this.readTimeoutNanos = spec.readTimeout().toNanos();
     long tick = spec.tickInterval().toNanos();
     this.tickTask = TimerThread.get().scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
@@ -227,7 +221,7 @@ final class ClientTransport<M> implements Transport<M> {
       ReferenceCountUtil.release(request);
     }
     if (timeoutNanos != Long.MAX_VALUE) {
-      timerAdds.offer(call);
+      deadlines.add(call);
     }
     try {
       dispatch(call, payload);
@@ -612,9 +606,7 @@ final class ClientTransport<M> implements Transport<M> {
 
   private void markEnded(Call<M> call) {
     call.ended = true;
-    if (call.inTimer) {
-      timerCancels.offer(call);
-    }
+    deadlines.ended(call);
   }
 
   void cancelCall(Call<M> call) {
@@ -645,27 +637,10 @@ final class ClientTransport<M> implements Transport<M> {
 
   private void tick() {
     try {
-      Call<M> c;
-      while ((c = timerAdds.poll()) != null) {
-        if (c.ended) {
-          continue;
-        }
-        c.timerEntry = timer.scheduleFrom(c.startNanos, c.timeoutNanos, c);
-        c.inTimer = true;
-        if (c.ended) {
-          timer.cancel(c.timerEntry); // ended while we scheduled it; its side may not have seen inTimer
-        }
-      }
-      while ((c = timerCancels.poll()) != null) {
-        if (c.timerEntry != null) {
-          timer.cancel(c.timerEntry);
-        }
-      }
       long now = ticker.nanoTime();
-      timer.expire(now, call -> endCall(call, Ending.TIMEOUT, null, null));
-      timerSize = timer.size();
+      deadlines.tick(now, call -> endCall(call, Ending.TIMEOUT, null, null));
       checkReadTimeout(now);
-      if (state == State.TERMINATED && pool.size() == 0 && timerAdds.isEmpty()) {
+      if (state == State.TERMINATED && pool.size() == 0 && !deadlines.hasPendingAdds()) {
         ScheduledFuture<?> t = tickTask; // null only if the first tick outran the constructor
         if (t != null) {
           t.cancel(false); // nothing left to time out
@@ -703,7 +678,7 @@ final class ClientTransport<M> implements Transport<M> {
 
   /** Entries in the timer heap as of the last tick. For tests. */
   int timerSize() {
-    return timerSize;
+    return deadlines.size();
   }
 
   /** Runs a tick on the timer thread and waits for it. For tests. */
