@@ -32,6 +32,14 @@ final class FrameReader {
     /** Server-to-client HEADERS. */
     void responseHeaders(int streamId, byte[][] metadata);
 
+    /**
+     * Server-to-client HEADERS ({@code trailers} false) or TRAILERS whose metadata is over this end's limit: decoding
+     * stopped there (the rest of the block was not parsed), so the call must fail.
+     */
+    default void responseMetadataTooLarge(int streamId, boolean trailers, MetadataCodec.MetadataTooLargeException e) {
+      throw new AssertionError("only a client reader has a response metadata limit", e);
+    }
+
     /** The listener owns {@code payload}. */
     void data(int streamId, ByteBuf payload, boolean endStream);
 
@@ -48,7 +56,7 @@ final class FrameReader {
 
   private final boolean server;
   private final int maxDataLength;
-  private final long maxRequestMetadataSize;
+  private final long maxMetadataSize;
 
   /**
    * @param server whether this end is the server (HEADERS are then requests)
@@ -59,13 +67,14 @@ final class FrameReader {
   }
 
   /**
-   * @param maxRequestMetadataSize a server's metadata limit: request metadata is decoded only up to it, and a block
-   *     over it is reported to {@link Listener#requestHeadersTooLarge}
+   * @param maxMetadataSize this end's metadata limit: request metadata (a server) or response headers and trailers
+   *     (a client) are decoded only up to it, and a block over it is reported to
+   *     {@link Listener#requestHeadersTooLarge} or {@link Listener#responseMetadataTooLarge}
    */
-  FrameReader(boolean server, int maxDataLength, long maxRequestMetadataSize) {
+  FrameReader(boolean server, int maxDataLength, long maxMetadataSize) {
     this.server = server;
     this.maxDataLength = maxDataLength;
-    this.maxRequestMetadataSize = maxRequestMetadataSize;
+    this.maxMetadataSize = maxMetadataSize;
   }
 
   void read(ByteBuf frame, Listener listener) {
@@ -102,7 +111,7 @@ final class FrameReader {
           String authority = readShortString(view, "authority");
           byte[][] md;
           try {
-            md = MetadataCodec.decode(view, n, maxRequestMetadataSize);
+            md = MetadataCodec.decode(view, n, maxMetadataSize);
           } catch (MetadataCodec.MetadataTooLargeException e) {
             listener.requestHeadersTooLarge(id, n, e);
             break;
@@ -110,7 +119,13 @@ final class FrameReader {
           requireConsumed(type, view, n);
           listener.requestHeaders(id, path, authority, md);
         } else {
-          byte[][] md = MetadataCodec.decode(view, n);
+          byte[][] md;
+          try {
+            md = MetadataCodec.decode(view, n, maxMetadataSize);
+          } catch (MetadataCodec.MetadataTooLargeException e) {
+            listener.responseMetadataTooLarge(id, false, e);
+            break;
+          }
           requireConsumed(type, view, n);
           listener.responseHeaders(id, md);
         }
@@ -135,7 +150,13 @@ final class FrameReader {
           throw new GrpcProtocolException("TRAILERS message length " + msgLen + " exceeds the frame");
         }
         String message = view.readCharSequence((int) msgLen, StandardCharsets.UTF_8).toString();
-        byte[][] md = MetadataCodec.decode(view, n);
+        byte[][] md;
+        try {
+          md = MetadataCodec.decode(view, n, maxMetadataSize);
+        } catch (MetadataCodec.MetadataTooLargeException e) {
+          listener.responseMetadataTooLarge(id, true, e);
+          break;
+        }
         requireConsumed(type, view, n);
         listener.trailers(id, (int) Math.min(code, Integer.MAX_VALUE), message, md);
         break;

@@ -154,7 +154,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     this.logId = InternalLogId.allocate(getClass(), address.toString());
     this.tracer = config.tracerFactory.create();
     this.alloc = config.channelOptions.allocator();
-    this.reader = new FrameReader(false, config.maxFrameSize);
+    this.reader = new FrameReader(false, config.maxFrameSize, config.maxInboundMetadataSize);
     this.attributes = Attributes.newBuilder()
         .set(GrpcAttributes.ATTR_CLIENT_EAG_ATTRS, eagAttrs)
         .set(GrpcAttributes.ATTR_SECURITY_LEVEL, securityLevel())
@@ -741,16 +741,27 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     if (s == null) {
       return;
     }
-    long size = MetadataCodec.size(metadata);
-    if (size > config.maxInboundMetadataSize) {
-      send(FrameWriter.rst(alloc, streamId, Wire.CANCEL));
-      finishStream(s);
-      s.transportState().transportReportStatus(Status.RESOURCE_EXHAUSTED.withDescription(
-          "Response header metadata size exceeded (" + size + " > " + config.maxInboundMetadataSize + ")"),
-          RpcProgress.PROCESSED, true, new Metadata());
+    s.transportState().headers(InternalMetadata.newMetadata(metadata.length / 2, metadata));
+  }
+
+  /**
+   * Response metadata over {@code maxInboundMetadataSize}, found while decoding (which stopped there, so a hostile
+   * server cannot make this end decode a huge block): the call fails RESOURCE_EXHAUSTED, and a stream whose HEADERS
+   * were too large is reset (its trailers have not come yet).
+   */
+  @Override
+  public void responseMetadataTooLarge(int streamId, boolean trailers, MetadataCodec.MetadataTooLargeException e) {
+    ListenRainClientStream s = streams.get(streamId);
+    if (s == null) {
       return;
     }
-    s.transportState().headers(InternalMetadata.newMetadata(metadata.length / 2, metadata));
+    if (!trailers) {
+      send(FrameWriter.rst(alloc, streamId, Wire.CANCEL));
+    }
+    finishStream(s);
+    s.transportState().transportReportStatus(Status.RESOURCE_EXHAUSTED.withDescription("Response "
+        + (trailers ? "trailer" : "header") + " metadata size exceeded (at least " + e.atLeast + " > "
+        + config.maxInboundMetadataSize + ")"), RpcProgress.PROCESSED, true, new Metadata());
   }
 
   @Override
@@ -778,13 +789,6 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
       return;
     }
     finishStream(s);
-    long size = MetadataCodec.size(metadata);
-    if (size > config.maxInboundMetadataSize) {
-      s.transportState().transportReportStatus(Status.RESOURCE_EXHAUSTED.withDescription(
-          "Response trailer metadata size exceeded (" + size + " > " + config.maxInboundMetadataSize + ")"),
-          RpcProgress.PROCESSED, true, new Metadata());
-      return;
-    }
     Status status = Status.fromCodeValue(code);
     if (!message.isEmpty()) {
       status = status.withDescription(message);

@@ -393,6 +393,37 @@ class EndToEndTest {
 
   @ParameterizedTest
   @EnumSource(TransportKind.class)
+  void oversizedResponseHeadersFailTheCallOnTheClientAndTheConnectionServesOn(TransportKind kind) throws Exception {
+    io.grpc.ServerServiceDefinition bigHeaders = ServerInterceptors.intercept(new EchoServiceImpl(),
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+              ServerCallHandler<Q, R> next) {
+            return next.startCall(new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+              @Override
+              public void sendHeaders(Metadata responseHeaders) {
+                if (headers.containsKey(ASCII_KEY)) { // only the call that asks for it
+                  responseHeaders.put(TRAILER_KEY, "h".repeat(3000));
+                }
+                super.sendHeaders(responseHeaders);
+              }
+            }, headers);
+          }
+        });
+    EchoServiceGrpc.EchoServiceBlockingStub stub = start(kind, bigHeaders, b -> {},
+        b -> b.maxInboundMetadataSize(1024));
+    Metadata ask = new Metadata();
+    ask.put(ASCII_KEY, "big headers please");
+    assertThatThrownBy(() -> stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(ask))
+        .echo(payload("x"))).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(e.getStatus().getDescription()).contains("Response header metadata size exceeded");
+        });
+    assertThat(stub.echo(payload("ok")).getPayload().toStringUtf8()).isEqualTo("ok");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TransportKind.class)
   void nonReadingServerPushesBackAndRequestDeliversExactly(TransportKind kind) throws Exception {
     AtomicReference<ServerCallStreamObserver<EchoResponse>> serverCall = new AtomicReference<>();
     AtomicInteger received = new AtomicInteger();

@@ -247,6 +247,29 @@ class FrameCodecTest {
     assertThat(l.events).containsExactly("HEADERS 1 pkg.Svc/Method example:443 [k=v]");
   }
 
+  /** 131,000 empty entries (1 MiB): a client reader stops at its 8 KiB limit instead of decoding them all. */
+  @Test
+  void aClientStopsDecodingResponseMetadataAtItsLimit() {
+    byte[][] md = new byte[131_000 * 2][];
+    java.util.Arrays.fill(md, new byte[0]);
+    RecordingFrameListener l = new RecordingFrameListener();
+    FrameReader reader = new FrameReader(false, 1 << 16, 8192);
+    ByteBuf headers = FrameWriter.responseHeaders(ALLOC, 1, md);
+    ByteBuf trailers = FrameWriter.trailers(ALLOC, 1, 0, "", md);
+    try {
+      reader.read(headers, l);
+      reader.read(trailers, l);
+    } finally {
+      headers.release();
+      trailers.release();
+    }
+    assertThat(l.events).hasSize(2);
+    assertThat(l.events.get(0)).startsWith("HEADERS 1 too large, at least ");
+    assertThat(l.events.get(1)).startsWith("TRAILERS 1 too large, at least ");
+    long atLeast = Long.parseLong(l.events.get(0).substring("HEADERS 1 too large, at least ".length()));
+    assertThat(atLeast).isGreaterThan(8192);
+  }
+
   @Test
   void unknownFrameTypesAndFlagsAreIgnored() {
     RecordingFrameListener l = new RecordingFrameListener();

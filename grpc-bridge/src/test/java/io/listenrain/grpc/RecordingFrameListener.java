@@ -42,6 +42,11 @@ final class RecordingFrameListener implements FrameReader.Listener {
   }
 
   @Override
+  public void responseMetadataTooLarge(int streamId, boolean trailers, MetadataCodec.MetadataTooLargeException e) {
+    events.add((trailers ? "TRAILERS " : "HEADERS ") + streamId + " too large, at least " + e.atLeast);
+  }
+
+  @Override
   public void data(int streamId, ByteBuf payload, boolean endStream) {
     try {
       events.add("DATA " + streamId + " " + ByteBufUtil.hexDump(payload) + (endStream ? " END" : ""));
