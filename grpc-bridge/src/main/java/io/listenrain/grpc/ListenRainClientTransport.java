@@ -504,6 +504,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     streams.put(id, stream);
     send(frame);
     stream.transportState().getStatsTraceContext().clientOutboundHeaders();
+    config.metrics.streamStarted(false);
     if (streams.size() == 1 && keepAlive != null) {
       keepAlive.onTransportActive();
     }
@@ -717,6 +718,9 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     Status s = nowStatus != null ? nowStatus
         : Status.UNAVAILABLE.withDescription(closedDescription(connection)).withCause(closeCause);
     channelLogger.log(ChannelLogLevel.DEBUG, "ListenRain transport closed: {0}", s);
+    if (ready) {
+      config.metrics.connectionClosed(false);
+    }
     goingAway = true;
     failAll(s, s);
     closed = true;
@@ -738,6 +742,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     peer = settings;
     outbound.applyPeerSettings(settings);
     ready = true;
+    config.metrics.connectionOpened(false);
     Attributes attrs = attributes;
     boolean shutdown;
     synchronized (lock) {
@@ -874,6 +879,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   @Override
   public void goAway(int lastStreamId, int errorCode, String message) {
     goAwayReceived = true;
+    config.metrics.goAwayReceived(errorCode);
     channelLogger.log(errorCode == Wire.NO_ERROR ? ChannelLogLevel.INFO : ChannelLogLevel.WARNING,
         "Received GOAWAY: last stream {0}, code {1}, {2}", lastStreamId, errorCode, message);
     if (errorCode == Wire.ENHANCE_YOUR_CALM && "too_many_pings".equals(message) && keepAliveBackoff != null) {

@@ -340,6 +340,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void connectionClosed(Connection connection, Throwable cause) {
     closed = true;
+    if (peer != null) {
+      config.metrics.connectionClosed(true);
+    }
     closeCause.complete(cause);
     Status s = Status.UNAVAILABLE.withDescription("connection closed").withCause(cause);
     for (ListenRainServerStream st : new ArrayList<>(streams.values())) {
@@ -770,6 +773,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     peer = settings;
+    config.metrics.connectionOpened(true);
     codec.handshakeDone();
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
@@ -885,6 +889,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     Metadata headers = InternalMetadata.newMetadata(metadata.length / 2, metadata);
     StatsTraceContext ctx = StatsTraceContext.newServerContext(tracerFactories, path, headers);
+    config.metrics.streamStarted(true);
     ListenRainServerStream s = new ListenRainServerStream(this, streamId, authority.isEmpty() ? null : authority,
         attributes, ctx, tracer, config.maxInboundMessageSize, inbound.newStream());
     s.lastActivityNanos = config.ticker.getAsLong();

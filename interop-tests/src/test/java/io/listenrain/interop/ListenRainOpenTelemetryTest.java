@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.opentelemetry.GrpcOpenTelemetry;
 import io.grpc.stub.StreamObserver;
 import io.listenrain.grpc.ListenRainChannelBuilder;
+import io.listenrain.grpc.ListenRainMetrics;
 import io.listenrain.grpc.ListenRainServerBuilder;
 import io.listenrain.proto.echo.EchoRequest;
 import io.listenrain.proto.echo.EchoResponse;
@@ -43,6 +44,8 @@ class ListenRainOpenTelemetryTest {
   private static final AttributeKey<String> METHOD = AttributeKey.stringKey("grpc.method");
   private static final AttributeKey<String> STATUS = AttributeKey.stringKey("grpc.status");
   private static final AttributeKey<String> TARGET = AttributeKey.stringKey("grpc.target");
+  private static final AttributeKey<String> SIDE = AttributeKey.stringKey("listenrain.side");
+  private static final AttributeKey<Long> GOAWAY_CODE = AttributeKey.longKey("listenrain.goaway.code");
   private static final String ECHO = "listenrain.echo.EchoService/Echo";
   private static final int OK_CALLS = 3;
   private static final EchoRequest REQUEST = EchoRequest.newBuilder()
@@ -77,13 +80,16 @@ class ListenRainOpenTelemetryTest {
   void setUp() throws Exception {
     reader = InMemoryMetricReader.create();
     meters = SdkMeterProvider.builder().registerMetricReader(reader).build();
-    GrpcOpenTelemetry otel = GrpcOpenTelemetry.newBuilder()
-        .sdk(OpenTelemetrySdk.builder().setMeterProvider(meters).build()).build();
-    ListenRainServerBuilder sb = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setMeterProvider(meters).build();
+    GrpcOpenTelemetry otel = GrpcOpenTelemetry.newBuilder().sdk(sdk).build();
+    ListenRainMetrics transportMetrics = ListenRainMetrics.create(sdk);
+    ListenRainServerBuilder sb = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .transportMetrics(transportMetrics);
     otel.configureServerBuilder(sb);
     server = sb.addService(new Echo()).build().start();
     int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
-    ListenRainChannelBuilder cb = ListenRainChannelBuilder.forAddress("127.0.0.1", port).usePlaintext();
+    ListenRainChannelBuilder cb = ListenRainChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+        .transportMetrics(transportMetrics);
     otel.configureChannelBuilder(cb);
     channel = cb.build();
   }
@@ -176,5 +182,37 @@ class ListenRainOpenTelemetryTest {
     assertThat(sent.getSum()).isEqualTo((double) OK_CALLS * response(REQUEST).getSerializedSize());
     assertThat(histogram(all, "grpc.server.call.sent_total_compressed_message_size", "INVALID_ARGUMENT")
         .getSum()).isZero();
+  }
+
+  /** The value of {@code name}'s one point with {@code attributes}, 0 if there is none. */
+  private static long sum(List<MetricData> all, String name, Attributes attributes) {
+    return all.stream().filter(d -> d.getName().equals(name)).flatMap(d -> d.getLongSumData().getPoints().stream())
+        .filter(p -> p.getAttributes().equals(attributes)).mapToLong(LongPointData::getValue).sum();
+  }
+
+  @Test
+  void listenRainTransportMetricsCountConnectionsStreamsAndGoAways() throws Exception {
+    makeCalls();
+    Attributes clientSide = Attributes.of(SIDE, "client");
+    Attributes serverSide = Attributes.of(SIDE, "server");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<MetricData> all = metrics();
+      assertThat(sum(all, "listenrain.grpc.connections.opened", clientSide)).isEqualTo(1);
+      assertThat(sum(all, "listenrain.grpc.connections.opened", serverSide)).isEqualTo(1);
+      assertThat(sum(all, "listenrain.grpc.connections.open", clientSide)).isEqualTo(1);
+      assertThat(sum(all, "listenrain.grpc.connections.open", serverSide)).isEqualTo(1);
+      assertThat(sum(all, "listenrain.grpc.streams.started", clientSide)).isEqualTo(OK_CALLS + 1);
+      assertThat(sum(all, "listenrain.grpc.streams.started", serverSide)).isEqualTo(OK_CALLS + 1);
+    });
+    server.shutdown(); // graceful: GOAWAY with NO_ERROR, then the connection closes
+    assertThat(server.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<MetricData> all = metrics();
+      assertThat(sum(all, "listenrain.grpc.goaways.received", clientSide.toBuilder().put(GOAWAY_CODE, 0L).build()))
+          .isEqualTo(1);
+      assertThat(sum(all, "listenrain.grpc.connections.open", clientSide)).isZero();
+      assertThat(sum(all, "listenrain.grpc.connections.open", serverSide)).isZero();
+      assertThat(sum(all, "listenrain.grpc.connections.opened", clientSide)).isEqualTo(1);
+    });
   }
 }
