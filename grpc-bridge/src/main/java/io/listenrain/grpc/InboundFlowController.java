@@ -32,6 +32,11 @@ final class InboundFlowController {
     this.sender = sender;
   }
 
+  /** What the peer may still send on the connection before credit comes back. */
+  int connectionWindow() {
+    return connectionWindow;
+  }
+
   StreamFlow newStream() {
     StreamFlow s = new StreamFlow();
     s.window = streamWindowSize;

@@ -1,10 +1,12 @@
 package io.listenrain.grpc;
 
 import com.google.common.base.Stopwatch;
-import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.SettableFuture;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import io.grpc.Attributes;
+import io.grpc.ChannelLogger;
+import io.grpc.ChannelLogger.ChannelLogLevel;
 import io.grpc.CallOptions;
 import io.grpc.ClientStreamTracer;
 import io.grpc.Grpc;
@@ -45,6 +47,7 @@ import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -75,6 +78,8 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   private final TransportConfig config;
   private final ScheduledExecutorService scheduler;
   private final InternalLogId logId;
+  /** The subchannel's logger grpc hands the factory: lifecycle lines land in the channel trace (channelz). */
+  private final ChannelLogger channelLogger;
   private final TransportTracer tracer;
   private final ByteBufAllocator alloc;
   private final FrameReader reader;
@@ -135,7 +140,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
 
   ListenRainClientTransport(SocketAddress address, String authority, String userAgent, Attributes eagAttrs,
       TransportConfig config, ScheduledExecutorService scheduler) {
-    this(address, authority, userAgent, eagAttrs, config, scheduler, null);
+    this(address, authority, userAgent, eagAttrs, config, scheduler, null, NoopChannelLogger.INSTANCE);
   }
 
   /**
@@ -143,8 +148,10 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
    *     {@code null} to use the configured time as is
    */
   ListenRainClientTransport(SocketAddress address, String authority, String userAgent, Attributes eagAttrs,
-      TransportConfig config, ScheduledExecutorService scheduler, AtomicBackoff.State keepAliveBackoff) {
+      TransportConfig config, ScheduledExecutorService scheduler, AtomicBackoff.State keepAliveBackoff,
+      ChannelLogger channelLogger) {
     this.keepAliveBackoff = keepAliveBackoff;
+    this.channelLogger = channelLogger;
     this.address = address;
     this.authority = authority;
     this.userAgent = GrpcUtil.getGrpcUserAgent("listenrain", userAgent);
@@ -160,6 +167,13 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
         .set(GrpcAttributes.ATTR_SECURITY_LEVEL, securityLevel())
         .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, address)
         .build();
+    // The windows belong to the I/O thread: read there (getStats hops onto it), unknown (-1) anywhere else.
+    tracer.setFlowControlWindowReader(() -> {
+      EventExecutor l = loop;
+      return l != null && l.inEventLoop() && inbound != null
+          ? new TransportTracer.FlowControlWindows(inbound.connectionWindow(), outbound.connectionWindow())
+          : new TransportTracer.FlowControlWindows(-1, -1);
+    });
     if (config.clientTransportCreated != null) {
       config.clientTransportCreated.accept(this);
     }
@@ -490,6 +504,7 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     streams.put(id, stream);
     send(frame);
     stream.transportState().getStatsTraceContext().clientOutboundHeaders();
+    config.metrics.streamStarted(false);
     if (streams.size() == 1 && keepAlive != null) {
       keepAlive.onTransportActive();
     }
@@ -590,13 +605,23 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
 
   @Override
   public ListenableFuture<SocketStats> getStats() {
+    SettableFuture<SocketStats> stats = SettableFuture.create();
+    try {
+      runOnLoop(() -> stats.set(stats()));
+    } catch (RejectedExecutionException loopGone) {
+      stats.set(stats()); // a closed connection's loop may be gone: no windows then
+    }
+    return stats;
+  }
+
+  private SocketStats stats() {
     Connection c;
     synchronized (lock) {
       c = connection;
     }
     SocketAddress local = c == null ? null : Addresses.normalize(c.localAddress());
-    return Futures.immediateFuture(new SocketStats(tracer.getStats(), local, address,
-        SocketOptionsReader.read(c), SocketOptionsReader.security(attributes.get(Grpc.TRANSPORT_ATTR_SSL_SESSION))));
+    return new SocketStats(tracer.getStats(), local, address, SocketOptionsReader.read(c),
+        SocketOptionsReader.security(attributes.get(Grpc.TRANSPORT_ATTR_SSL_SESSION)));
   }
 
   @Override
@@ -692,6 +717,10 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     }
     Status s = nowStatus != null ? nowStatus
         : Status.UNAVAILABLE.withDescription(closedDescription(connection)).withCause(closeCause);
+    channelLogger.log(ChannelLogLevel.DEBUG, "ListenRain transport closed: {0}", s);
+    if (ready) {
+      config.metrics.connectionClosed(false);
+    }
     goingAway = true;
     failAll(s, s);
     closed = true;
@@ -713,11 +742,14 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
     peer = settings;
     outbound.applyPeerSettings(settings);
     ready = true;
+    config.metrics.connectionOpened(false);
     Attributes attrs = attributes;
     boolean shutdown;
     synchronized (lock) {
       shutdown = shutdownStatus != null;
     }
+    channelLogger.log(ChannelLogLevel.INFO, "ListenRain transport connected: {0} -> {1}",
+        conn.localAddress(), address);
     if (!shutdown) {
       listenerCtx.execute(() -> {
         attributes = listener.filterTransport(attrs);
@@ -851,6 +883,9 @@ final class ListenRainClientTransport implements ConnectionClientTransport, Pack
   @Override
   public void goAway(int lastStreamId, int errorCode, String message) {
     goAwayReceived = true;
+    config.metrics.goAwayReceived(errorCode);
+    channelLogger.log(errorCode == Wire.NO_ERROR ? ChannelLogLevel.INFO : ChannelLogLevel.WARNING,
+        "Received GOAWAY: last stream {0}, code {1}, {2}", lastStreamId, errorCode, message);
     if (errorCode == Wire.ENHANCE_YOUR_CALM && "too_many_pings".equals(message) && keepAliveBackoff != null) {
       keepAliveBackoff.backoff(); // the next connection pings half as often
     }

@@ -1,5 +1,6 @@
 package io.listenrain.grpc;
 
+import io.grpc.InternalChannelz;
 import io.grpc.InternalChannelz.SocketStats;
 import io.grpc.InternalInstrumented;
 import io.grpc.ServerStreamTracer;
@@ -36,6 +37,7 @@ final class ListenRainServer implements InternalServer {
   private final List<ServerProtocol> nativeProtocols;
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private volatile List<ChannelAcceptor> acceptors = List.of();
+  private volatile List<InternalInstrumented<SocketStats>> listenSockets = List.of();
   private volatile ServerListener listener;
 
   ListenRainServer(SocketAddress address, TransportConfig config,
@@ -105,6 +107,12 @@ final class ListenRainServer implements InternalServer {
       }
       throw e;
     }
+    List<InternalInstrumented<SocketStats>> sockets = new ArrayList<>(bound.size());
+    boolean tls = config.channelOptions.serverTls().isPresent();
+    bound.forEach(a -> sockets.add(new ListenSocket(a, tls)));
+    // Registered with channelz (as grpc-netty does), so that GetSocket finds them by the ids GetServers lists.
+    sockets.forEach(InternalChannelz.instance()::addListenSocket);
+    listenSockets = List.copyOf(sockets);
     acceptors = List.copyOf(bound);
   }
 
@@ -153,6 +161,7 @@ final class ListenRainServer implements InternalServer {
     List<ChannelAcceptor> bound = acceptors;
     bound.forEach(ChannelAcceptor::close);
     bound.forEach(a -> a.closeFuture().join());
+    listenSockets.forEach(InternalChannelz.instance()::removeListenSocket);
     ServerListener l = listener;
     if (l != null) {
       l.serverShutdown();
@@ -166,7 +175,8 @@ final class ListenRainServer implements InternalServer {
 
   @Override
   public InternalInstrumented<SocketStats> getListenSocketStats() {
-    return null;
+    List<InternalInstrumented<SocketStats>> sockets = listenSockets;
+    return sockets.isEmpty() ? null : sockets.get(0);
   }
 
   @Override
@@ -182,7 +192,7 @@ final class ListenRainServer implements InternalServer {
 
   @Override
   public List<InternalInstrumented<SocketStats>> getListenSocketStatsList() {
-    return null;
+    return listenSockets;
   }
 
   @Override

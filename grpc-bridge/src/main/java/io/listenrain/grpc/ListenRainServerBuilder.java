@@ -404,6 +404,16 @@ public final class ListenRainServerBuilder extends ForwardingServerBuilder<Liste
     return this;
   }
 
+  /**
+   * Records ListenRain's own transport metrics (connections, streams, GOAWAYs) into {@code metrics} (default: none).
+   * Needs {@code io.opentelemetry:opentelemetry-api} on the class path; per-call metrics come from grpc-java's
+   * {@code grpc-opentelemetry}, configured on this builder as on any other.
+   */
+  public ListenRainServerBuilder transportMetrics(ListenRainMetrics metrics) {
+    config.metrics = Objects.requireNonNull(metrics, "metrics").sink;
+    return this;
+  }
+
   /** The receive window per stream and per connection, in bytes (default 1 MiB). */
   public ListenRainServerBuilder flowControlWindow(int bytes) {
     if (bytes <= 0) {

@@ -1,7 +1,7 @@
 package io.listenrain.grpc;
 
-import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.SettableFuture;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
 import io.grpc.InternalChannelz.SocketStats;
@@ -36,6 +36,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -144,6 +145,10 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     this.outbound = new OutboundFlowController(alloc, this::send, Settings.defaults());
     this.abuse = new AbusePolicy(config, System::nanoTime);
     this.responseBudget = new ResponseBudget(config.maxQueuedResponseBytes);
+    // The windows belong to the I/O thread: read there (getStats hops onto it), unknown (-1) anywhere else.
+    tracer.setFlowControlWindowReader(() -> loop.inEventLoop()
+        ? new TransportTracer.FlowControlWindows(inbound.connectionWindow(), outbound.connectionWindow())
+        : new TransportTracer.FlowControlWindows(-1, -1));
   }
 
   /** The abuse budgets of this connection, for tests. */
@@ -335,6 +340,9 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
   @Override
   public void connectionClosed(Connection connection, Throwable cause) {
     closed = true;
+    if (peer != null) {
+      config.metrics.connectionClosed(true);
+    }
     closeCause.complete(cause);
     Status s = Status.UNAVAILABLE.withDescription("connection closed").withCause(cause);
     for (ListenRainServerStream st : new ArrayList<>(streams.values())) {
@@ -382,8 +390,18 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
 
   @Override
   public ListenableFuture<SocketStats> getStats() {
-    return Futures.immediateFuture(new SocketStats(tracer.getStats(), local, remote,
-        SocketOptionsReader.read(conn), SocketOptionsReader.security(channel.sslSession().orElse(null))));
+    SettableFuture<SocketStats> stats = SettableFuture.create();
+    try {
+      runOnLoop(() -> stats.set(stats()));
+    } catch (RejectedExecutionException loopGone) {
+      stats.set(stats()); // a closed connection's loop may be gone: no windows then
+    }
+    return stats;
+  }
+
+  private SocketStats stats() {
+    return new SocketStats(tracer.getStats(), local, remote, SocketOptionsReader.read(conn),
+        SocketOptionsReader.security(channel.sslSession().orElse(null)));
   }
 
   @Override
@@ -755,6 +773,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
       return;
     }
     peer = settings;
+    config.metrics.connectionOpened(true);
     codec.handshakeDone();
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
@@ -870,6 +889,7 @@ final class ListenRainServerTransport implements ServerTransport, PacketHandler,
     }
     Metadata headers = InternalMetadata.newMetadata(metadata.length / 2, metadata);
     StatsTraceContext ctx = StatsTraceContext.newServerContext(tracerFactories, path, headers);
+    config.metrics.streamStarted(true);
     ListenRainServerStream s = new ListenRainServerStream(this, streamId, authority.isEmpty() ? null : authority,
         attributes, ctx, tracer, config.maxInboundMessageSize, inbound.newStream());
     s.lastActivityNanos = config.ticker.getAsLong();

@@ -60,7 +60,7 @@ final class ListenRainTransportFactory implements ClientTransportFactory {
           (InetSocketAddress) proxied.getProxyAddress(), proxied.getUsername(), proxied.getPassword()));
     }
     return new ListenRainClientTransport(Addresses.unwrap(dial), options.getAuthority(), options.getUserAgent(),
-        options.getEagAttributes(), c, scheduler, keepAliveBackoff.getState());
+        options.getEagAttributes(), c, scheduler, keepAliveBackoff.getState(), logger);
   }
 
   @Override

@@ -72,6 +72,8 @@ final class TransportConfig implements Cloneable {
   java.util.function.LongSupplier ticker = System::nanoTime;
   ChannelOptions channelOptions = ChannelOptions.defaults();
   TransportTracer.Factory tracerFactory = TransportTracer.getDefaultFactory();
+  /** ListenRain's own transport metrics ({@link ListenRainMetrics}); none by default. */
+  TransportMetrics metrics = TransportMetrics.NONE;
 
   // Client keepalive.
   long keepAliveTimeNanos = GrpcUtil.KEEPALIVE_TIME_NANOS_DISABLED;
