@@ -51,6 +51,16 @@ final class FifoRendezvous {
   /** Set once the result is decided; an end that opens later is closed at once. */
   @GuardedBy("lock")
   private boolean decided;
+  /** Whether each direction's open has returned (opened or failed). */
+  @GuardedBy("lock")
+  private boolean readReturned;
+  @GuardedBy("lock")
+  private boolean writeReturned;
+  /** Releasing openers (read-write opens made on giving up), kept until that direction's open has returned. */
+  @GuardedBy("lock")
+  private FileChannel readHolder;
+  @GuardedBy("lock")
+  private FileChannel writeHolder;
 
   private FifoRendezvous(Path readPath, Path writePath, ChannelOptions options) {
     this.readPath = readPath;
@@ -111,9 +121,11 @@ final class FifoRendezvous {
         fc = FileChannel.open(path, mode);
       } catch (IOException | RuntimeException e) {
         giveUp(new ConnectException("cannot open FIFO " + path + ": " + e, e, false));
+        closeQuietly(takeHolder(forRead));
         return;
       }
       opened(fc, forRead);
+      closeQuietly(takeHolder(forRead)); // this open has returned: a releasing opener is no longer needed
     }, name);
     t.setDaemon(true);
     t.start();
@@ -170,21 +182,56 @@ final class FifoRendezvous {
     result.completeExceptionally(cause);
     closeQuietly(r);
     closeQuietly(w);
-    // Release the opens still blocked in the kernel; each then sees `decided` and closes what it got.
+    // Release the opens still blocked in the kernel (or about to block: the thread may not have reached open(2)
+    // yet), each then sees `decided` and closes what it got. The releasing opener stays open until that open has
+    // returned, so an open that starts late finds it too.
     if (releaseRead) {
-      release(readPath);
+      hold(true, release(readPath));
     }
     if (releaseWrite) {
-      release(writePath);
+      hold(false, release(writePath));
     }
   }
 
-  private static void release(Path fifo) {
+  /** A read-write open of {@code fifo}, which satisfies a pending open of either direction; null if it failed. */
+  private static FileChannel release(Path fifo) {
     try {
-      // Opening is the point: a read-write open satisfies a pending open of either direction.
-      FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE).close();
+      return FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException | RuntimeException ignored) {
-      // The FIFO is gone or the open failed already; nothing is blocked on it then.
+      return null; // the FIFO is gone or the open failed already; nothing is blocked on it then
+    }
+  }
+
+  /** Keeps {@code holder} until the open of that direction has returned (closes it at once if it has already). */
+  private void hold(boolean forRead, FileChannel holder) {
+    synchronized (lock) {
+      boolean returned = forRead ? readReturned : writeReturned;
+      if (!returned) {
+        if (forRead) {
+          readHolder = holder;
+        } else {
+          writeHolder = holder;
+        }
+        return;
+      }
+    }
+    closeQuietly(holder);
+  }
+
+  /** Marks the open of that direction returned and hands over its releasing opener, if any. */
+  private FileChannel takeHolder(boolean forRead) {
+    synchronized (lock) {
+      FileChannel h;
+      if (forRead) {
+        readReturned = true;
+        h = readHolder;
+        readHolder = null;
+      } else {
+        writeReturned = true;
+        h = writeHolder;
+        writeHolder = null;
+      }
+      return h;
     }
   }
 
