@@ -1,5 +1,8 @@
 package io.listenrain.interop;
 
+import static io.listenrain.testing.ProcessResources.canCountFds;
+import static io.listenrain.testing.ProcessResources.liveThreads;
+import static io.listenrain.testing.ProcessResources.openFds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,18 +16,12 @@ import io.listenrain.grpc.ListenRainChannelBuilder;
 import io.listenrain.grpc.ListenRainServerBuilder;
 import io.listenrain.proto.echo.EchoRequest;
 import io.listenrain.proto.echo.EchoServiceGrpc;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,23 +30,10 @@ import org.junit.jupiter.api.Test;
  * {@code client.ConnectCloseCyclesTest}.
  */
 class GrpcConnectCloseCyclesTest {
-  private static final Path FDS = Path.of("/proc/self/fd");
   private static final int FD_SLACK = 8;
   private static final int THREAD_SLACK = 4;
   private static final int WARM_UP = 50;
   private static final int CYCLES = 1_000;
-
-  private static long openFds() {
-    try (Stream<Path> s = Files.list(FDS)) {
-      return s.count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int liveThreads() {
-    return ManagementFactory.getThreadMXBean().getThreadCount();
-  }
 
   private static void cycle(SocketAddress address, int i) throws InterruptedException {
     ManagedChannel channel = ListenRainChannelBuilder.forSocketAddress(address).build();
@@ -66,7 +50,7 @@ class GrpcConnectCloseCyclesTest {
 
   @Test
   void thousandConnectCallCloseCyclesReturnFileDescriptorsAndThreadsToBaseline() throws Exception {
-    assumeTrue(Files.isDirectory(FDS), "needs /proc/self/fd");
+    assumeTrue(canCountFds(), "needs /proc/self/fd");
     AtomicInteger open = new AtomicInteger();
     AtomicInteger accepted = new AtomicInteger();
     Server server = ListenRainServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))

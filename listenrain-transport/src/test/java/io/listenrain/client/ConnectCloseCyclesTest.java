@@ -5,6 +5,9 @@ import static io.listenrain.testing.NativeFixtures.bytesSpec;
 import static io.listenrain.testing.NativeFixtures.echo;
 import static io.listenrain.testing.NativeFixtures.message;
 import static io.listenrain.testing.NativeFixtures.textOf;
+import static io.listenrain.testing.ProcessResources.canCountFds;
+import static io.listenrain.testing.ProcessResources.liveThreads;
+import static io.listenrain.testing.ProcessResources.openFds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -13,33 +16,14 @@ import io.listenrain.codec.BytesMessage;
 import io.listenrain.config.TransportKey;
 import io.listenrain.server.Server;
 import io.listenrain.server.ServerTransports;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** 1,000 connect/call/close cycles leave open file descriptors and live threads where they started. */
 class ConnectCloseCyclesTest {
-  private static final Path FDS = Path.of("/proc/self/fd");
   private static final int FD_SLACK = 8;
   private static final int THREAD_SLACK = 4;
-
-  private static long openFds() {
-    try (Stream<Path> s = Files.list(FDS)) {
-      return s.count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int liveThreads() {
-    return ManagementFactory.getThreadMXBean().getThreadCount();
-  }
 
   private static void cycle(Server server, int i) throws Exception {
     Transport<BytesMessage> t = Transport.create(TransportKey.of("bytes", server.localAddress()),
@@ -53,7 +37,7 @@ class ConnectCloseCyclesTest {
 
   @Test
   void thousandConnectCloseCyclesReturnFileDescriptorsAndThreadsToBaseline() throws Exception {
-    assumeTrue(Files.isDirectory(FDS), "needs /proc/self/fd");
+    assumeTrue(canCountFds(), "needs /proc/self/fd");
     Server server = ServerTransports.listen(ANY_LOOPBACK, bytesSpec().build(), echo());
     try {
       for (int i = 0; i < 50; i++) { // warm up: event loops, timer and callback threads start lazily
